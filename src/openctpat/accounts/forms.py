@@ -1,0 +1,96 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from openctpat.core.ctpat import EntityType
+
+from .models import Membership, Organisation, User
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Authentication code",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").strip()
+
+
+class OrganisationForm(forms.ModelForm):
+    entity_types = forms.MultipleChoiceField(
+        choices=EntityType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="CTPAT entity types held",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "ctpat_account_number",
+            "entity_types",
+            "ior_number",
+            "continuous_bond_number",
+            "continuous_bond_on_file",
+            "pcso",
+            "require_mfa",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pcso"].queryset = User.objects.filter(
+            memberships__organisation=self.instance
+        ).order_by("email")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.CONTRIBUTOR)
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'ERP sync'.")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    expires_in_days = forms.IntegerField(min_value=1, max_value=730, initial=90)
+
+
+class SignupForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput)
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        if p1:
+            user = User(email=self.email, first_name=data.get("first_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -1,0 +1,56 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from openctpat.accounts.models import Membership, Organisation, User
+from openctpat.accounts.roles import Role
+from openctpat.accounts.services import create_organisation
+from openctpat.core import audit
+from openctpat.core.ctpat import EntityType
+
+DEMO_PASSWORD = "ctpat-demo-2026"
+DEMO_USERS = [
+    ("pcso@demo.openctpat.org", "Pat", "Rivera", Role.OWNER),
+    ("contributor@demo.openctpat.org", "Chris", "Nguyen", Role.CONTRIBUTOR),
+    ("viewer@demo.openctpat.org", "Val", "Okafor", Role.VIEWER),
+    ("auditor@demo.openctpat.org", "Alex", "Schmidt", Role.AUDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data: an importer with a user in each role, and a second organisation."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        with audit.context(via="cli"):
+            users = {}
+            for email, first, last, _role in DEMO_USERS:
+                user = User.objects.filter(email=email).first() or User.objects.create_user(
+                    email, DEMO_PASSWORD, first_name=first, last_name=last
+                )
+                users[email] = user
+            owner = users[DEMO_USERS[0][0]]
+            importer = Organisation.objects.filter(name="Acme Imports Inc.").first()
+            if importer is None:
+                importer = create_organisation(
+                    name="Acme Imports Inc.",
+                    owner=owner,
+                    ctpat_account_number="CTPAT-DEMO-0001",
+                    entity_types=[EntityType.IMPORTER, EntityType.EXPORTER],
+                    ior_number="12-3456789AB",
+                    continuous_bond_number="BND-998877",
+                    continuous_bond_on_file=True,
+                )
+            for email, _first, _last, role in DEMO_USERS[1:]:
+                Membership.objects.get_or_create(
+                    organisation=importer, user=users[email], defaults={"role": role}
+                )
+            factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
+            if factory is None:
+                create_organisation(
+                    name="Acme Manufacturing de Mexico",
+                    owner=owner,
+                    entity_types=[EntityType.FOREIGN_MANUFACTURER],
+                )
+        self.stdout.write("Demo data ready. Sign in at http://127.0.0.1:8000/ with:")
+        for email, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {role:<12} {email:<34} password: {DEMO_PASSWORD}")

@@ -1,0 +1,315 @@
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from openctpat.core.audit import Action
+from openctpat.core.errors import DomainError
+
+from . import mfa, services
+from .decorators import org_view
+from .forms import CodeForm, InviteForm, LoginForm, OrganisationForm, SignupForm, TokenForm
+from .middleware import SESSION_ORG_KEY
+from .models import ApiToken, Invitation, Membership, User
+from .roles import Perm, Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("accounts:login")
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def no_organisation(request):
+    if request.org is not None:
+        return redirect("core:home")
+    return render(request, "accounts/no_organisation.html")
+
+
+@login_required
+@require_POST
+def switch_organisation(request):
+    try:
+        wanted = int(request.POST.get("organisation", ""))
+    except ValueError:
+        wanted = None
+    membership = next((m for m in request.memberships if m.organisation_id == wanted), None)
+    if membership is None:
+        messages.error(request, "You are not a member of that organisation.")
+    else:
+        request.session[SESSION_ORG_KEY] = membership.organisation_id
+        messages.success(request, f"Now working in {membership.organisation.name}.")
+    return redirect("core:home")
+
+
+@org_view(Perm.VIEW)
+def organisation_settings(request):
+    org = request.org
+    can_edit = request.role == Role.OWNER
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, "Only an owner can change the organisation's settings.")
+            return redirect("accounts:organisation")
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+            form.instance.refresh_from_db()  # the service applies and audits the change
+            try:
+                services.update_organisation(org, request.user, **data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Organisation settings saved.")
+                return redirect("accounts:organisation")
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request, "accounts/organisation.html", {"form": form, "org": org, "can_edit": can_edit}
+    )
+
+
+@org_view(Perm.VIEW)
+def members(request):
+    org = request.org
+    is_owner = request.role == Role.OWNER
+    invite_form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            messages.error(request, "Only an owner can invite members.")
+            return redirect("accounts:members")
+        if invite_form.is_valid():
+            try:
+                services.invite_member(
+                    org,
+                    request.user,
+                    invite_form.cleaned_data["email"],
+                    invite_form.cleaned_data["role"],
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Invitation sent to {invite_form.cleaned_data['email']}.")
+                return redirect("accounts:members")
+    page = Paginator(
+        Membership.objects.for_org(org).select_related("user").order_by("user__email"), 50
+    ).get_page(request.GET.get("page"))
+    invitations = (
+        Invitation.objects.for_org(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)[:50]
+        if is_owner
+        else []
+    )
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "page": page,
+            "invitations": invitations,
+            "invite_form": invite_form,
+            "is_owner": is_owner,
+            "roles": Role.choices,
+        },
+    )
+
+
+@org_view(Perm.MANAGE_MEMBERS)
+@require_POST
+def member_role(request, pk):
+    membership = get_object_or_404(
+        Membership.objects.for_org(request.org).select_related("user"), pk=pk
+    )
+    try:
+        services.change_role(request.org, request.user, membership, request.POST.get("role", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{membership.user.email} is now {membership.get_role_display()}.")
+    if request.htmx:
+        return render(
+            request,
+            "accounts/_member_row.html",
+            {"m": membership, "is_owner": True, "roles": Role.choices},
+        )
+    return redirect("accounts:members")
+
+
+@org_view(Perm.MANAGE_MEMBERS)
+@require_POST
+def member_remove(request, pk):
+    membership = get_object_or_404(
+        Membership.objects.for_org(request.org).select_related("user"), pk=pk
+    )
+    email = membership.user.email
+    services.remove_member(request.org, request.user, membership)
+    messages.success(request, f"{email} no longer has access to {request.org.name}.")
+    return redirect("accounts:members")
+
+
+@org_view(Perm.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = get_object_or_404(Invitation.objects.for_org(request.org), pk=pk)
+    services.revoke_invitation(request.org, request.user, invitation)
+    messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("accounts:members")
+
+
+def invitation_accept(request, token):
+    try:
+        invitation = services.find_invitation(token)
+    except DomainError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"reason": exc.message}, status=404)
+    user = request.user
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                membership = services.accept_invitation(token, user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                request.session[SESSION_ORG_KEY] = membership.organisation_id
+                messages.success(request, f"You joined {invitation.organisation.name}.")
+                return redirect("core:home")
+        return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+    if existing is not None:
+        messages.info(request, "Sign in to accept the invitation.")
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    form = SignupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = User.objects.create_user(
+                invitation.email,
+                form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+            membership = services.accept_invitation(token, user)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_ORG_KEY] = membership.organisation_id
+        messages.success(request, f"Welcome to {invitation.organisation.name}.")
+        return redirect("core:home")
+    return render(request, "accounts/invitation_signup.html", {"invitation": invitation, "form": form})
+
+
+@org_view(Perm.MANAGE_TOKENS)
+def tokens(request):
+    org = request.org
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_token = services.create_api_token(org, request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Token '{token.name}' created. Copy it now: it is shown once.")
+            form = TokenForm()
+    page = Paginator(
+        ApiToken.objects.for_org(org).select_related("user").order_by("-created_at"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/tokens.html", {"form": form, "page": page, "new_token": new_token}
+    )
+
+
+@org_view(Perm.MANAGE_TOKENS)
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.for_org(request.org), pk=pk)
+    services.revoke_api_token(request.org, request.user, token)
+    messages.success(request, f"Token '{token.name}' revoked.")
+    return redirect("accounts:tokens")
+
+
+@login_required
+def security(request):
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "devices": mfa.confirmed_devices(request.user),
+            "mfa_required": any(m.organisation.require_mfa for m in request.memberships),
+            "backup_codes_left": mfa.backup_codes_left(request.user),
+        },
+    )
+
+
+@login_required
+def mfa_setup(request):
+    if mfa.confirmed_devices(request.user):
+        messages.info(request, "Two-factor authentication is already on.")
+        return redirect("accounts:security")
+    device = mfa.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm_device(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            messages.success(request, "Two-factor authentication is on.")
+            return render(request, "accounts/backup_codes.html", {"codes": codes})
+        form.add_error("code", "That code is not right. Check the time on your phone and retry.")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {"form": form, "qr_svg": mfa.qr_svg(device), "secret": mfa.base32_secret(device)},
+    )
+
+
+@login_required
+def mfa_verify(request):
+    if not mfa.confirmed_devices(request.user) or request.user.is_verified():
+        return redirect(_safe_next(request, reverse("core:home")))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.verify(request, form.cleaned_data["code"]):
+            return redirect(_safe_next(request, reverse("core:home")))
+        form.add_error("code", "That code is not right.")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+@require_POST
+def mfa_disable(request):
+    if any(m.organisation.require_mfa for m in request.memberships):
+        messages.error(request, "An organisation you belong to requires two-factor authentication.")
+        return redirect("accounts:security")
+    form = CodeForm(request.POST)
+    if form.is_valid() and mfa.disable(request, form.cleaned_data["code"]):
+        messages.success(request, "Two-factor authentication is off.")
+    else:
+        messages.error(request, "Enter a current code from your authenticator to turn it off.")
+    return redirect("accounts:security")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:security")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_auth_event(Action.PASSWORD_CHANGED, user=self.request.user)
+        messages.success(self.request, "Password changed.")
+        return response

@@ -1,0 +1,74 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one router per app, one error shape."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from openctpat.accounts.api import router as accounts_router
+from openctpat.accounts.api_auth import SessionAuth, TokenAuth
+from openctpat.core.api import router as audit_router
+from openctpat.core.errors import DomainError
+
+api = NinjaAPI(
+    title="OpenCTPAT API",
+    version="1",
+    description=(
+        "Run a CTPAT program over HTTP. Authenticate with a personal API token "
+        "(`Authorization: Bearer ctpat_...`) or a signed-in browser session. "
+        "Every error has the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`; "
+        "lists take `limit` and `offset` and return `{\"items\", \"count\"}`."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/audit", audit_router)
+
+
+def error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        status=status,
+    )
+
+
+def _field_errors(errors) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "invalid"))
+    return fields
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return error(request, 422, "validation_error", "The request is not valid.", _field_errors(exc.errors))
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error(request, 401, "not_authenticated", "Authentication required.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
+             404: "not_found", 405: "method_not_allowed", 409: "conflict", 429: "throttled"}  # fmt: skip
+    return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    return error(request, exc.status, exc.code, exc.message, exc.field_errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, 403, "permission_denied", str(exc) or "Permission denied.")

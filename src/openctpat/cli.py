@@ -1,0 +1,72 @@
+"""The ``ctpat`` command: a thin front over Django's management commands."""
+
+import argparse
+import os
+import sys
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    return call_command
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="ctpat", description="OpenCTPAT command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="Migrate, load demo data and serve the app.")
+    demo.add_argument("--addr", default="127.0.0.1:8000")
+    demo.add_argument("--no-serve", action="store_true", help="Set up only; do not serve.")
+    org = sub.add_parser("createorg", help="Create an organisation and its owner.")
+    org.add_argument("name")
+    org.add_argument("--owner", required=True)
+    org.add_argument("--password")
+    org.add_argument("--entity-type", action="append", default=[])
+    verify = sub.add_parser("verify-audit", help="Verify the audit trail's hash chains.")
+    verify.add_argument("--org", type=int)
+    serve = sub.add_parser("serve", help="Serve the app (development server).")
+    serve.add_argument("--addr", default="127.0.0.1:8000")
+    sub.add_parser("migrate", help="Apply database migrations.")
+    manage = sub.add_parser("manage", help="Run any Django management command.")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    ns = parser.parse_args(argv)
+
+    if ns.command == "manage":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["ctpat manage", *ns.args])
+        return 0
+    from django.core.management.base import CommandError
+
+    call_command = _django()
+    try:
+        if ns.command == "demo":
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("load_demo")
+            if not ns.no_serve:
+                call_command("runserver", ns.addr, use_reloader=False)
+        elif ns.command == "createorg":
+            call_command(
+                "createorg", ns.name, owner=ns.owner, password=ns.password,
+                entity_type=ns.entity_type,
+            )  # fmt: skip
+        elif ns.command == "verify-audit":
+            call_command("verify_audit_chain", org=ns.org)
+        elif ns.command == "serve":
+            call_command("runserver", ns.addr, use_reloader=False)
+        elif ns.command == "migrate":
+            call_command("migrate", interactive=False)
+    except CommandError as exc:
+        print(f"ctpat: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
