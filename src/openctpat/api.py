@@ -16,8 +16,8 @@ api = NinjaAPI(
     description=(
         "Run a CTPAT program over HTTP. Authenticate with a personal API token "
         "(`Authorization: Bearer ctpat_...`) or a signed-in browser session. "
-        "Every error has the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`; "
-        "lists take `limit` and `offset` and return `{\"items\", \"count\"}`."
+        'Every error has the shape `{"error": {"code", "message", "fields"}}`; '
+        'lists take `limit` and `offset` and return `{"items", "count"}`.'
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
@@ -44,7 +44,9 @@ def _field_errors(errors) -> dict[str, list[str]]:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    return error(request, 422, "validation_error", "The request is not valid.", _field_errors(exc.errors))
+    return error(
+        request, 422, "validation_error", "The request is not valid.", _field_errors(exc.errors)
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -54,8 +56,15 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
-             404: "not_found", 405: "method_not_allowed", 409: "conflict", 429: "throttled"}  # fmt: skip
+    codes = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "throttled",
+    }
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 

@@ -53,9 +53,12 @@ def main(argv: list[str] | None = None) -> int:
                 call_command("runserver", ns.addr, use_reloader=False)
         elif ns.command == "createorg":
             call_command(
-                "createorg", ns.name, owner=ns.owner, password=ns.password,
+                "createorg",
+                ns.name,
+                owner=ns.owner,
+                password=ns.password,
                 entity_type=ns.entity_type,
-            )  # fmt: skip
+            )
         elif ns.command == "verify-audit":
             call_command("verify_audit_chain", org=ns.org)
         elif ns.command == "serve":

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from openctpat.core.ctpat import EntityType
@@ -130,13 +130,13 @@ def get_organisation(request):
 def update_organisation(request, payload: OrganisationPatch):
     require(request, Perm.MANAGE_ORGANISATION)
     # null means "leave unchanged", except for the PCSO, which can be cleared
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "pcso_id"}
+    data = {
+        k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "pcso_id"
+    }
     if "pcso_id" in data:
         pcso_id = data.pop("pcso_id")
         data["pcso"] = (
-            get_object_or_404(
-                User, pk=pcso_id, memberships__organisation=request.org
-            )
+            get_object_or_404(User, pk=pcso_id, memberships__organisation=request.org)
             if pcso_id is not None
             else None
         )
@@ -171,7 +171,7 @@ def change_member_role(request, membership_id: int, payload: RoleIn):
 def remove_member(request, membership_id: int):
     require(request, Perm.MANAGE_MEMBERS)
     services.remove_member(request.org, request.user, _member(request, membership_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/invitations", response=responses({200: list[InvitationOut]}), tags=["members"])
@@ -191,7 +191,15 @@ def create_invitation(request, payload: InvitationIn):
         payload.role,
         base_url=request.build_absolute_uri("/").rstrip("/"),
     )
-    return 201, invitation
+    return Status(201, invitation)
+
+
+@router.get(
+    "/invitations/{invitation_id}", response=responses({200: InvitationOut}), tags=["members"]
+)
+def get_invitation(request, invitation_id: int):
+    require(request, Perm.MANAGE_MEMBERS)
+    return get_object_or_404(Invitation.objects.for_org(request.org), pk=invitation_id)
 
 
 @router.delete("/invitations/{invitation_id}", response=responses({204: None}), tags=["members"])
@@ -199,7 +207,7 @@ def revoke_invitation(request, invitation_id: int):
     require(request, Perm.MANAGE_MEMBERS)
     invitation = get_object_or_404(Invitation.objects.for_org(request.org), pk=invitation_id)
     services.revoke_invitation(request.org, request.user, invitation)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=responses({200: list[TokenOut]}), tags=["tokens"])
@@ -220,7 +228,15 @@ def create_token(request, payload: TokenIn):
         expires_in_days=payload.expires_in_days,
     )
     token.token = raw
-    return 201, token
+    return Status(201, token)
+
+
+@router.get("/tokens/{token_id}", response=responses({200: TokenOut}), tags=["tokens"])
+def get_token(request, token_id: int):
+    require(request, Perm.MANAGE_TOKENS)
+    return get_object_or_404(
+        ApiToken.objects.for_org(request.org).select_related("user"), pk=token_id
+    )
 
 
 @router.delete("/tokens/{token_id}", response=responses({204: None}), tags=["tokens"])
@@ -228,4 +244,4 @@ def revoke_token(request, token_id: int):
     require(request, Perm.MANAGE_TOKENS)
     token = get_object_or_404(ApiToken.objects.for_org(request.org), pk=token_id)
     services.revoke_api_token(request.org, request.user, token)
-    return 204, None
+    return Status(204, None)

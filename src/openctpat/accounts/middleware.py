@@ -32,9 +32,9 @@ def resolve_organisation(request) -> None:
     if not user.is_authenticated:
         return
     memberships = list(
-        Membership.objects.filter(user=user).select_related("organisation").order_by(
-            "organisation__name"
-        )
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
     request.memberships = memberships
     if not memberships:
@@ -57,7 +57,7 @@ class CurrentOrganisationMiddleware:
 
 
 def two_factor_state(request) -> str | None:
-    """"verify" when a code is still owed, "enrol" when the organisation demands a device."""
+    """ "verify" when a code is still owed, "enrol" when the organisation demands a device."""
     user = request.user
     if not user.is_authenticated:
         return None

@@ -338,4 +338,3 @@ def record_auth_event(action: str, *, user: User | None, label: str = "") -> Non
     target = user if user is not None else audit.Target("accounts.user", "", label[:200])
     for org_id in org_ids or [None]:
         audit.record(action, organisation=org_id, actor=user, target=target)
-

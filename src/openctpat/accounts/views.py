@@ -112,13 +112,17 @@ def members(request):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, f"Invitation sent to {invite_form.cleaned_data['email']}.")
+                messages.success(
+                    request, f"Invitation sent to {invite_form.cleaned_data['email']}."
+                )
                 return redirect("accounts:members")
     page = Paginator(
         Membership.objects.for_org(org).select_related("user").order_by("user__email"), 50
     ).get_page(request.GET.get("page"))
     invitations = (
-        Invitation.objects.for_org(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)[:50]
+        Invitation.objects.for_org(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)[
+            :50
+        ]
         if is_owner
         else []
     )
@@ -146,7 +150,9 @@ def member_role(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{membership.user.email} is now {membership.get_role_display()}.")
+        messages.success(
+            request, f"{membership.user.email} is now {membership.get_role_display()}."
+        )
     if request.htmx:
         return render(
             request,
@@ -181,7 +187,9 @@ def invitation_accept(request, token):
     try:
         invitation = services.find_invitation(token)
     except DomainError as exc:
-        return render(request, "accounts/invitation_invalid.html", {"reason": exc.message}, status=404)
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": exc.message}, status=404
+        )
     user = request.user
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if user.is_authenticated:
@@ -212,7 +220,9 @@ def invitation_accept(request, token):
         request.session[SESSION_ORG_KEY] = membership.organisation_id
         messages.success(request, f"Welcome to {invitation.organisation.name}.")
         return redirect("core:home")
-    return render(request, "accounts/invitation_signup.html", {"invitation": invitation, "form": form})
+    return render(
+        request, "accounts/invitation_signup.html", {"invitation": invitation, "form": form}
+    )
 
 
 @org_view(Perm.MANAGE_TOKENS)
@@ -226,7 +236,9 @@ def tokens(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Token '{token.name}' created. Copy it now: it is shown once.")
+            messages.success(
+                request, f"Token '{token.name}' created. Copy it now: it is shown once."
+            )
             form = TokenForm()
     page = Paginator(
         ApiToken.objects.for_org(org).select_related("user").order_by("-created_at"), 50
@@ -287,7 +299,9 @@ def mfa_verify(request):
         if mfa.verify(request, form.cleaned_data["code"]):
             return redirect(_safe_next(request, reverse("core:home")))
         form.add_error("code", "That code is not right.")
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request, "")})
+    return render(
+        request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request, "")}
+    )
 
 
 @login_required

@@ -38,10 +38,24 @@ class Action:
     PASSWORD_CHANGED = "password_changed"
 
     ALL = (
-        CREATE, UPDATE, DELETE, LOGIN, LOGIN_FAILED, LOGOUT, LOCKOUT, PERMISSION_CHANGE, EXPORT,
-        MFA_ENABLED, MFA_DISABLED, TOKEN_CREATED, TOKEN_REVOKED, INVITE_SENT, INVITE_ACCEPTED,
-        INVITE_REVOKED, PASSWORD_CHANGED,
-    )  # fmt: skip
+        CREATE,
+        UPDATE,
+        DELETE,
+        LOGIN,
+        LOGIN_FAILED,
+        LOGOUT,
+        LOCKOUT,
+        PERMISSION_CHANGE,
+        EXPORT,
+        MFA_ENABLED,
+        MFA_DISABLED,
+        TOKEN_CREATED,
+        TOKEN_REVOKED,
+        INVITE_SENT,
+        INVITE_ACCEPTED,
+        INVITE_REVOKED,
+        PASSWORD_CHANGED,
+    )
 
 
 @dataclass

@@ -1,0 +1,150 @@
+"""A small JSON client for the API and the base class that gives a resource its tests."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from openctpat.accounts.roles import PERMISSIONS, Role
+
+from . import make_org, token_for
+
+
+class ApiClient:
+    """Django's test client speaking JSON with a bearer token."""
+
+    def __init__(self, token: str | None = None, client: Client | None = None):
+        self.client = client or Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method: str, path: str, data=None, raw: str | None = None, **params):
+        body = raw if raw is not None else (json.dumps(data) if data is not None else None)
+        kwargs = {"headers": self.headers}
+        if body is not None:
+            kwargs.update(data=body, content_type="application/json")
+        if params:
+            kwargs["query_params"] = params
+        return getattr(self.client, method)(path, **kwargs)
+
+    def get(self, path, **params):
+        return self._call("get", path, **params)
+
+    def post(self, path, data=None, raw=None):
+        return self._call("post", path, data, raw)
+
+    def patch(self, path, data=None, raw=None):
+        return self._call("patch", path, data, raw)
+
+    def put(self, path, data=None, raw=None):
+        return self._call("put", path, data, raw)
+
+    def delete(self, path):
+        return self._call("delete", path)
+
+
+@pytest.mark.django_db
+class APIResourceTests:
+    """Subclass per resource to get list, read, role-permission and tenancy tests for free.
+
+    Set ``path`` (the list URL), ``read_perm``/``write_perm`` (from ``Perm``) and implement
+    ``make_object(org)``; give ``create_payload(org)``, ``update_payload`` and
+    ``can_delete`` where the resource supports them.
+    """
+
+    path: str = ""
+    read_perm: str = "view"
+    write_perm: str = "change"
+    update_payload: dict | None = None
+    can_delete: bool = False
+    create_status: int = 201
+    delete_status: int = 204
+
+    def create_payload(self, org) -> dict | None:
+        return None
+
+    def detail(self, obj) -> str:
+        return f"{self.path}/{obj.pk}"
+
+    # -- helpers -----------------------------------------------------------------------
+    @pytest.fixture
+    def org(self):
+        return make_org()
+
+    def api(self, org, role) -> ApiClient:
+        return ApiClient(token_for(org, role))
+
+    @staticmethod
+    def allowed(role, perm) -> bool:
+        return role in PERMISSIONS[perm]
+
+    # -- the tests every resource gets ---------------------------------------------
+    @pytest.mark.parametrize("role", Role.values)
+    def test_list_by_role(self, org, role):
+        self.make_object(org)
+        response = self.api(org, role).get(self.path, limit=1)
+        if self.allowed(role, self.read_perm):
+            assert response.status_code == 200, response.content
+            body = response.json()
+            assert set(body) == {"items", "count"}
+            assert len(body["items"]) == 1 and body["count"] >= 1
+        else:
+            assert response.status_code == 403
+            assert response.json()["error"]["code"] == "permission_denied"
+
+    @pytest.mark.parametrize("role", Role.values)
+    def test_read_by_role(self, org, role):
+        obj = self.make_object(org)
+        response = self.api(org, role).get(self.detail(obj))
+        expected = 200 if self.allowed(role, self.read_perm) else 403
+        assert response.status_code == expected, response.content
+
+    def test_other_organisation_gets_404(self, org):
+        obj = self.make_object(org)
+        other = ApiClient(token_for(make_org(), Role.OWNER))
+        assert other.get(self.detail(obj)).status_code == 404
+        listed = other.get(self.path).json()
+        assert all(item["id"] != obj.pk for item in listed.get("items", []))
+        if self.update_payload is not None:
+            assert other.patch(self.detail(obj), self.update_payload).status_code == 404
+        if self.can_delete:
+            assert other.delete(self.detail(obj)).status_code == 404
+
+    @pytest.mark.parametrize("role", Role.values)
+    def test_create_by_role(self, org, role):
+        payload = self.create_payload(org)
+        if payload is None:
+            pytest.skip("this resource is not created through the API")
+        response = self.api(org, role).post(self.path, payload)
+        expected = self.create_status if self.allowed(role, self.write_perm) else 403
+        assert response.status_code == expected, response.content
+
+    @pytest.mark.parametrize("role", Role.values)
+    def test_update_by_role(self, org, role):
+        if self.update_payload is None:
+            pytest.skip("this resource is not updated through the API")
+        obj = self.make_object(org)
+        response = self.api(org, role).patch(self.detail(obj), self.update_payload)
+        expected = 200 if self.allowed(role, self.write_perm) else 403
+        assert response.status_code == expected, response.content
+
+    @pytest.mark.parametrize("role", Role.values)
+    def test_delete_by_role(self, org, role):
+        if not self.can_delete:
+            pytest.skip("this resource is not deleted through the API")
+        obj = self.make_object(org)
+        response = self.api(org, role).delete(self.detail(obj))
+        expected = self.delete_status if self.allowed(role, self.write_perm) else 403
+        assert response.status_code == expected, response.content
+
+    def test_unknown_fields_are_refused(self, org):
+        payload = self.create_payload(org)
+        if payload is None:
+            pytest.skip("this resource is not created through the API")
+        response = self.api(org, Role.OWNER).post(self.path, {**payload, "no_such_field": 1})
+        assert response.status_code == 422
+        assert "no_such_field" in response.json()["error"]["fields"]
+
+    def test_unauthenticated_gets_401(self, org):
+        obj = self.make_object(org)
+        assert ApiClient().get(self.path).status_code == 401
+        assert ApiClient().get(self.detail(obj)).status_code == 401
