@@ -1,0 +1,91 @@
+"""Every page and API operation of the app, discovered from the URL conf and OpenAPI schema.
+
+The tenancy matrix and the query budgets walk these lists, so a new page or endpoint is
+tested the moment it exists; one that needs an object says how to make it in OBJECTS.
+"""
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from openctpat.accounts.roles import Role
+from openctpat.accounts.services import create_api_token, invite_member
+from openctpat.core.models import AuditEntry
+from openctpat.testing import add_member, owner_of
+
+# Pages anyone may open (sign-in, invitation links, password reset): not tenant data.
+PUBLIC_PAGES = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:invitation_accept",
+}
+
+
+def _invitation(org):
+    invitation, _raw = invite_member(org, owner_of(org), "matrix-invitee@alpha.test", Role.VIEWER)
+    return invitation.pk
+
+
+def _token(org):
+    token, _raw = create_api_token(org, owner_of(org), name="alpha-matrix-token", role=Role.VIEWER)
+    return token.pk
+
+
+# How to make one of organisation A's objects for a URL parameter (page or API).
+OBJECTS = {
+    "membership_id": lambda org: add_member(org, Role.VIEWER).pk,
+    "invitation_id": _invitation,
+    "token_id": _token,
+    "entry_id": lambda org: AuditEntry.objects.for_org(org).first().pk,
+}
+# Page URL name -> which object its ``pk`` is.
+PAGE_OBJECTS = {
+    "accounts:member_role": "membership_id",
+    "accounts:member_remove": "membership_id",
+    "accounts:invitation_revoke": "invitation_id",
+    "accounts:token_revoke": "token_id",
+    "core:audit_detail": "entry_id",
+}
+
+
+def _walk(resolver, prefix="", namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns if ns else "")
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def pages() -> list[tuple[str, str]]:
+    """(url name, route) of every app page; the admin and the API are tested elsewhere."""
+    return sorted(
+        (name, route)
+        for name, route in _walk(get_resolver())
+        if not route.startswith(("django-admin/", "api/"))
+    )
+
+
+def route_params(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+def fill_route(route: str, values: dict) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+
+
+def api_operations(schema: dict) -> list[tuple[str, str]]:
+    return sorted(
+        (method.upper(), path)
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def path_params(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)

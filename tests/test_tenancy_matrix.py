@@ -1,0 +1,114 @@
+"""Organisation B must never read or change organisation A's data, on any page or endpoint."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from openctpat.accounts.roles import Role
+from openctpat.testing import add_member, make_org, make_user, owner_of, token_for
+from openctpat.testing.api import ApiClient
+
+from .routes import (
+    OBJECTS,
+    PAGE_OBJECTS,
+    PUBLIC_PAGES,
+    api_operations,
+    fill_route,
+    pages,
+    path_params,
+    route_params,
+)
+
+A_MARKERS = ("Alpha Secret Imports", "secret-member@alpha.test", "matrix-invitee@alpha.test")
+
+
+@pytest.fixture
+def tenants(db):
+    org_a = make_org("Alpha Secret Imports")
+    add_member(org_a, Role.CONTRIBUTOR, make_user("secret-member@alpha.test"))
+    objects = {param: make(org_a) for param, make in OBJECTS.items()}
+    org_b = make_org("Bravo Logistics")
+    return org_a, org_b, objects
+
+
+def b_client(org_b):
+    client = Client()
+    client.force_login(owner_of(org_b))
+    session = client.session
+    session["organisation_id"] = org_b.pk
+    session.save()
+    return client
+
+
+def assert_no_leak(response, where):
+    body = response.content.decode(errors="replace")
+    for marker in A_MARKERS:
+        assert marker not in body, f"{where} shows organisation A's {marker!r}"
+
+
+def test_every_page_with_an_object_is_registered(db):
+    missing = [
+        name
+        for name, route in pages()
+        if route_params(route) and name not in PUBLIC_PAGES and name not in PAGE_OBJECTS
+    ]
+    assert not missing, f"Add these pages to tests/routes.py PAGE_OBJECTS: {missing}"
+
+
+def test_pages(tenants):
+    org_a, org_b, objects = tenants
+    client = b_client(org_b)
+    checked = 0
+    for name, route in pages():
+        if name in PUBLIC_PAGES:
+            continue
+        params = route_params(route)
+        if not params:
+            response = client.get(fill_route(route, {}))
+            assert response.status_code in (200, 302, 405), (name, response.status_code)
+            assert_no_leak(response, name)
+        else:
+            url = fill_route(route, {p: objects[PAGE_OBJECTS[name]] for p in params})
+            get = client.get(url)
+            assert get.status_code in (403, 404, 405), f"GET {name} as B: {get.status_code}"
+            post = client.post(url, {"role": "viewer"})
+            assert post.status_code in (403, 404), f"POST {name} as B: {post.status_code}"
+        checked += 1
+    assert checked >= 10
+
+
+def test_api(tenants, client):
+    org_a, org_b, objects = tenants
+    schema = client.get("/api/v1/openapi.json").json()
+    api = ApiClient(token_for(org_b, Role.OWNER))
+    operations = api_operations(schema)
+    missing = {p for _m, path in operations for p in path_params(path) if p not in OBJECTS}
+    assert not missing, f"Add these path parameters to tests/routes.py OBJECTS: {missing}"
+    for method, path in operations:
+        params = path_params(path)
+        url = path.format(**{p: objects[p] for p in params})
+        if params:
+            call = getattr(api, method.lower())
+            if method in ("PATCH", "PUT", "POST"):
+                response = call(url, raw=json.dumps({"role": "viewer"}))
+            else:
+                response = call(url)
+            assert response.status_code in (403, 404), (
+                f"{method} {path} as B: {response.status_code}"
+            )
+        elif method == "GET":
+            response = api.get(url)
+            assert response.status_code == 200, (path, response.content)
+            assert_no_leak(response, path)
+    assert len(operations) >= 15
+
+
+def test_user_switching_sees_only_the_current_organisation(tenants):
+    org_a, org_b, _objects = tenants
+    user = owner_of(org_b)
+    add_member(org_a, Role.VIEWER, user)
+    client = b_client(org_b)
+    assert b"secret-member@alpha.test" not in client.get("/accounts/members/").content
+    client.post("/accounts/switch/", {"organisation": org_a.pk})
+    assert b"secret-member@alpha.test" in client.get("/accounts/members/").content
