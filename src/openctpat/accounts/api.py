@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import StrictBool, StrictInt
 
 from openctpat.core.ctpat import EntityType
 from openctpat.core.schemas import StrictInput, responses
@@ -51,9 +52,9 @@ class OrganisationPatch(StrictInput):
     entity_types: list[EntityType] | None = Field(None, max_length=len(EntityType.values))
     ior_number: str | None = Field(None, max_length=40)
     continuous_bond_number: str | None = Field(None, max_length=40)
-    continuous_bond_on_file: bool | None = None
-    pcso_id: int | None = None
-    require_mfa: bool | None = None
+    continuous_bond_on_file: StrictBool | None = None
+    pcso_id: StrictInt | None = None
+    require_mfa: StrictBool | None = None
 
 
 class MemberOut(Schema):
@@ -86,7 +87,7 @@ class InvitationOut(Schema):
 class TokenIn(StrictInput):
     name: str = Field(..., min_length=1, max_length=100)
     role: Role
-    expires_in_days: int = Field(
+    expires_in_days: StrictInt = Field(
         settings.API_TOKEN_DEFAULT_TTL.days, ge=1, le=730, description="Lifetime in days."
     )
 

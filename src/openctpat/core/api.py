@@ -10,7 +10,7 @@ from openctpat.accounts.roles import Perm
 from . import services
 from .audit import verify_chains
 from .models import AuditEntry
-from .schemas import responses
+from .schemas import IsoDate, responses
 
 router = Router(tags=["audit"])
 
@@ -36,8 +36,8 @@ class AuditFilters(Schema):
     actor: str | None = Field(None, max_length=254)
     object_type: str | None = Field(None, max_length=100)
     object_id: str | None = Field(None, max_length=64)
-    since: datetime.date | None = None
-    until: datetime.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
 
 
 class ChainStatusOut(Schema):

@@ -1,13 +1,21 @@
 """Schema pieces shared by every router."""
 
+import datetime
+import re
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 ERROR_CODES = frozenset({400, 401, 403, 404, 409, 422})
 
 
 class StrictInput(Schema):
-    """Request bodies refuse unknown fields instead of silently dropping them."""
+    """Request bodies refuse unknown fields instead of silently dropping them.
+
+    Use StrictBool/StrictInt for body fields too, so that "1" or 0 is not taken for a number
+    or a boolean.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -25,3 +33,15 @@ class ErrorOut(Schema):
 def responses(ok: dict | None = None) -> dict:
     """An operation's documented responses: its successes plus the shared error shape."""
     return {**(ok or {}), ERROR_CODES: ErrorOut}
+
+
+def _iso_date_only(value):
+    if isinstance(value, datetime.date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("Use an ISO date: YYYY-MM-DD.")
+
+
+# A date given as YYYY-MM-DD only (pydantic alone would also take 0 as 1970-01-01).
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]

@@ -1,0 +1,50 @@
+"""Property-based run of the whole API from its OpenAPI schema, authenticated as an owner.
+
+Schemathesis generates valid and invalid requests for every operation; none may cause a 5xx,
+and every response must match the documented status codes, content type and schema.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from openctpat.accounts.roles import Role
+from openctpat.testing import add_member, make_org, token_for
+from openctpat.wsgi import application
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def owner_token(db):
+    org = make_org("Schemathesis Imports")
+    for role in (Role.CONTRIBUTOR, Role.VIEWER, Role.AUDITOR):
+        add_member(org, role)
+    return token_for(org, Role.OWNER)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_conforms_to_its_schema(case, owner_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {owner_token}"}, checks=CHECKS)
