@@ -6,6 +6,8 @@ and every response must match the documented status codes, content type and sche
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -32,7 +34,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def owner_token(db):
+def keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the test's DB connection."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def owner_token(db, keep_test_connection):
     org = make_org("Schemathesis Imports")
     for role in (Role.CONTRIBUTOR, Role.VIEWER, Role.AUDITOR):
         add_member(org, role)

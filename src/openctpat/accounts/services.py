@@ -92,6 +92,23 @@ def update_organisation(org: Organisation, actor: User, **fields) -> Organisatio
     return org
 
 
+@transaction.atomic
+def add_member(org, actor: User | None, user: User, role: str) -> Membership:
+    """Give an existing user a role directly (admin and seeding; people use invitations)."""
+    _check_role(role)
+    if Membership.objects.for_org(org).filter(user=user).exists():
+        raise Conflict(f"{user.email} is already a member.")
+    membership = Membership.objects.create(organisation=org, user=user, role=role, created_by=actor)
+    audit.record(
+        Action.PERMISSION_CHANGE,
+        organisation=org,
+        actor=actor,
+        target=membership,
+        changes={"role": [None, role]},
+    )
+    return membership
+
+
 def _owners(org) -> int:
     return Membership.objects.for_org(org).filter(role=Role.OWNER).count()
 

@@ -215,3 +215,18 @@ def test_openapi_schema_is_served(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/members" in paths and "/api/v1/audit" in paths
+
+
+@pytest.mark.django_db
+def test_add_member_service_audits_and_refuses_duplicates(org_a):
+    from openctpat.accounts.services import add_member as add_member_service
+    from openctpat.core.errors import Conflict
+    from openctpat.testing import make_user
+
+    owner = owner_of(org_a)
+    user = make_user()
+    membership = add_member_service(org_a, owner, user, Role.AUDITOR)
+    entry = AuditEntry.objects.for_org(org_a).filter(object_id=str(membership.pk)).get()
+    assert entry.changes == {"role": [None, "auditor"]}
+    with pytest.raises(Conflict):
+        add_member_service(org_a, owner, user, Role.VIEWER)

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from openctpat.accounts.models import Membership, Organisation, User
 from openctpat.accounts.roles import Role
-from openctpat.accounts.services import create_organisation
+from openctpat.accounts.services import add_member, create_organisation
 from openctpat.core import audit
 from openctpat.core.ctpat import EntityType
 
@@ -41,9 +41,8 @@ class Command(BaseCommand):
                     continuous_bond_on_file=True,
                 )
             for email, _first, _last, role in DEMO_USERS[1:]:
-                Membership.objects.get_or_create(
-                    organisation=importer, user=users[email], defaults={"role": role}
-                )
+                if not Membership.objects.for_org(importer).filter(user=users[email]).exists():
+                    add_member(importer, owner, users[email], role)
             factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
             if factory is None:
                 create_organisation(

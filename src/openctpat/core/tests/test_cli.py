@@ -1,0 +1,79 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from openctpat.accounts.models import Membership, Organisation
+from openctpat.accounts.roles import Role
+from openctpat.cli import main
+from openctpat.core.models import AuditEntry
+
+
+@pytest.mark.django_db
+class TestCli:
+    def test_createorg_and_verify(self, capsys):
+        code = main(
+            ["createorg", "Delta Brokers", "--owner", "pcso@delta.test", "--password", "x" * 16,
+             "--entity-type", "customs_broker"]
+        )  # fmt: skip
+        assert code == 0
+        org = Organisation.objects.get(name="Delta Brokers")
+        assert org.entity_types == ["customs_broker"]
+        membership = Membership.objects.get(organisation=org)
+        assert membership.role == Role.OWNER and membership.user.email == "pcso@delta.test"
+        assert AuditEntry.objects.for_org(org).get().via == "cli"
+        assert main(["verify-audit"]) == 0
+        assert "Audit trail intact." in capsys.readouterr().out
+
+    def test_createorg_new_owner_needs_password(self, capsys):
+        assert main(["createorg", "Echo", "--owner", "new@echo.test"]) == 1
+        assert "--password" in capsys.readouterr().err
+
+    def test_demo_setup_without_serving(self, capsys):
+        assert main(["demo", "--no-serve"]) == 0
+        out = capsys.readouterr().out
+        assert "pcso@demo.openctpat.org" in out and "auditor@demo.openctpat.org" in out
+        importer = Organisation.objects.get(name="Acme Imports Inc.")
+        roles = set(Membership.objects.for_org(importer).values_list("role", flat=True))
+        assert roles == set(Role.values)
+        assert main(["demo", "--no-serve"]) == 0  # idempotent
+        assert Organisation.objects.filter(name="Acme Imports Inc.").count() == 1
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "openctpat.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "ctpat.example.com",
+        "CTPAT_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_a_weak_secret_key(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "openctpat.settings.production",
+        "SECRET_KEY": "short",
+        "CTPAT_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
