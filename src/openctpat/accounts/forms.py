@@ -6,6 +6,7 @@ from openctpat.core.ctpat import EntityType
 
 from .models import Membership, Organisation, User
 from .roles import Role
+from .services import ORGANISATION_FIELDS
 
 
 class LoginForm(AuthenticationForm):
@@ -37,16 +38,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "ctpat_account_number",
-            "entity_types",
-            "ior_number",
-            "continuous_bond_number",
-            "continuous_bond_on_file",
-            "pcso",
-            "require_mfa",
-        ]
+        fields = list(ORGANISATION_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
