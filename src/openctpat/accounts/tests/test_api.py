@@ -230,3 +230,26 @@ def test_add_member_service_audits_and_refuses_duplicates(org_a):
     assert entry.changes == {"role": [None, "auditor"]}
     with pytest.raises(Conflict):
         add_member_service(org_a, owner, user, Role.VIEWER)
+
+
+@pytest.mark.django_db
+def test_session_api_writes_need_csrf(org_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner_of(org_a))
+    assert client.get("/api/v1/me").status_code == 200
+    response = client.post(
+        "/api/v1/tokens", {"name": "x", "role": "viewer"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert not ApiToken.objects.exists()
+    client.get("/accounts/tokens/")  # the page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/api/v1/tokens",
+        {"name": "x", "role": "viewer"},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 201
