@@ -1,5 +1,6 @@
 """Account and organisation operations. Views, the API and the CLI all call these."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -126,7 +127,7 @@ def change_role(org, actor: User, membership: Membership, role: str) -> Membersh
     membership.role = role
     membership.updated_by = actor
     membership.save(update_fields=["role", "updated_by", "updated_at"])
-    _cap_tokens(membership)
+    _cap_tokens(org, actor, membership)
     audit.record(
         Action.PERMISSION_CHANGE,
         organisation=org,
@@ -137,12 +138,18 @@ def change_role(org, actor: User, membership: Membership, role: str) -> Membersh
     return membership
 
 
-def _cap_tokens(membership: Membership) -> None:
+def _cap_tokens(org, actor: User, membership: Membership) -> None:
     """A demoted member's tokens that now exceed the new role are revoked."""
     stronger = [r for r, rank in RANK.items() if rank > RANK[membership.role]]
-    ApiToken.objects.for_org(membership.organisation).filter(
-        user=membership.user, role__in=stronger, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    _revoke_tokens(org, actor, user=membership.user, role__in=stronger)
+
+
+def _revoke_tokens(org, actor: User, **filters) -> None:
+    tokens = ApiToken.objects.for_org(org).filter(revoked_at__isnull=True, **filters)
+    for token in tokens:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(Action.TOKEN_REVOKED, organisation=org, actor=actor, target=token)
 
 
 @transaction.atomic
@@ -151,9 +158,7 @@ def remove_member(org, actor: User, membership: Membership) -> None:
         raise NotFound("No such member.")
     if membership.role == Role.OWNER and _owners(org) <= 1:
         raise Conflict("The organisation must keep at least one owner.")
-    ApiToken.objects.for_org(org).filter(user=membership.user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    _revoke_tokens(org, actor, user=membership.user)
     if org.pcso_id == membership.user_id:
         org.pcso = None
         org.save(update_fields=["pcso", "updated_at"])
@@ -183,7 +188,8 @@ def invite_member(org, actor: User, email: str, role: str, *, base_url: str = ""
     pending = Invitation.objects.for_org(org).filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     )
-    pending.filter(expires_at__gt=timezone.now()).update(revoked_at=timezone.now())
+    for earlier in pending.filter(expires_at__gt=timezone.now()):
+        revoke_invitation(org, actor, earlier)  # one live link per address
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=org,
@@ -287,7 +293,7 @@ def create_api_token(
         role=role,
         key_id=key_id,
         key_hash=hash_secret(raw),
-        expires_at=timezone.now() + timezone.timedelta(days=expires_in_days)
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days)
         if expires_in_days
         else None,
         created_by=actor,
@@ -308,9 +314,8 @@ def revoke_api_token(org, actor: User, token: ApiToken) -> None:
         raise NotFound("No such token.")
     if token.revoked_at:
         raise Conflict("This token is already revoked.")
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at", "updated_at"])
-    audit.record(Action.TOKEN_REVOKED, organisation=org, actor=actor, target=token)
+    _revoke_tokens(org, actor, pk=token.pk)
+    token.refresh_from_db()
 
 
 def authenticate_token(raw: str) -> tuple[ApiToken, Membership] | None:

@@ -166,6 +166,8 @@ class TestTokens:
         raw = token_for(org_a, Role.VIEWER, user=member.user)
         assert api(org_a).delete(f"/api/v1/members/{member.pk}").status_code == 204
         assert ApiClient(raw).get("/api/v1/me").status_code == 401
+        revoked = AuditEntry.objects.for_org(org_a).filter(action="token_revoked").get()
+        assert revoked.object_repr.startswith("test viewer")
 
     def test_demoted_member_token_is_capped(self, org_a, api):
         member = add_member(org_a, Role.CONTRIBUTOR)
@@ -253,3 +255,13 @@ def test_session_api_writes_need_csrf(org_a):
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_reinviting_revokes_the_earlier_link(org_a):
+    owner = owner_of(org_a)
+    first, _ = invite_member(org_a, owner, "twice@example.test", Role.VIEWER)
+    second, _ = invite_member(org_a, owner, "twice@example.test", Role.AUDITOR)
+    first.refresh_from_db()
+    assert first.status == "revoked" and second.status == "pending"
+    assert AuditEntry.objects.for_org(org_a).filter(action="invite_revoked").count() == 1
