@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.test import Client
 
 from openctpat.accounts.roles import Role
 from openctpat.testing import add_member, make_org, make_user, owner_of, token_for
@@ -32,15 +31,6 @@ def tenants(db):
     return org_a, org_b, objects
 
 
-def b_client(org_b):
-    client = Client()
-    client.force_login(owner_of(org_b))
-    session = client.session
-    session["organisation_id"] = org_b.pk
-    session.save()
-    return client
-
-
 def assert_no_leak(response, where):
     body = response.content.decode(errors="replace")
     for marker in A_MARKERS:
@@ -56,9 +46,9 @@ def test_every_page_with_an_object_is_registered(db):
     assert not missing, f"Add these pages to tests/routes.py PAGE_OBJECTS: {missing}"
 
 
-def test_pages(tenants):
+def test_pages(tenants, login):
     org_a, org_b, objects = tenants
-    client = b_client(org_b)
+    client = login(org_b)
     checked = 0
     for name, route in pages():
         if name in PUBLIC_PAGES:
@@ -104,11 +94,11 @@ def test_api(tenants, client):
     assert len(operations) >= 15
 
 
-def test_user_switching_sees_only_the_current_organisation(tenants):
+def test_user_switching_sees_only_the_current_organisation(tenants, login):
     org_a, org_b, _objects = tenants
     user = owner_of(org_b)
     add_member(org_a, Role.VIEWER, user)
-    client = b_client(org_b)
+    client = login(org_b)
     assert b"secret-member@alpha.test" not in client.get("/accounts/members/").content
     client.post("/accounts/switch/", {"organisation": org_a.pk})
     assert b"secret-member@alpha.test" in client.get("/accounts/members/").content

@@ -100,14 +100,19 @@ def add_member(org, actor: User | None, user: User, role: str) -> Membership:
     if Membership.objects.for_org(org).filter(user=user).exists():
         raise Conflict(f"{user.email} is already a member.")
     membership = Membership.objects.create(organisation=org, user=user, role=role, created_by=actor)
+    _record_role_change(org, actor, membership, None, role)
+    return membership
+
+
+def _record_role_change(org, actor, membership, old: str | None, new: str | None) -> None:
+    """Granting, changing and removing a role are one kind of event: a permission change."""
     audit.record(
         Action.PERMISSION_CHANGE,
         organisation=org,
         actor=actor,
         target=membership,
-        changes={"role": [None, role]},
+        changes={"role": [old, new]},
     )
-    return membership
 
 
 def _owners(org) -> int:
@@ -128,13 +133,7 @@ def change_role(org, actor: User, membership: Membership, role: str) -> Membersh
     membership.updated_by = actor
     membership.save(update_fields=["role", "updated_by", "updated_at"])
     _cap_tokens(org, actor, membership)
-    audit.record(
-        Action.PERMISSION_CHANGE,
-        organisation=org,
-        actor=actor,
-        target=membership,
-        changes={"role": [old, role]},
-    )
+    _record_role_change(org, actor, membership, old, role)
     return membership
 
 
@@ -162,13 +161,7 @@ def remove_member(org, actor: User, membership: Membership) -> None:
     if org.pcso_id == membership.user_id:
         org.pcso = None
         org.save(update_fields=["pcso", "updated_at"])
-    audit.record(
-        Action.PERMISSION_CHANGE,
-        organisation=org,
-        actor=actor,
-        target=membership,
-        changes={"role": [membership.role, None]},
-    )
+    _record_role_change(org, actor, membership, membership.role, None)
     membership.delete()
 
 
