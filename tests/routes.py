@@ -12,6 +12,7 @@ from openctpat.accounts.roles import Role
 from openctpat.accounts.services import create_api_token, invite_member
 from openctpat.core.models import AuditEntry
 from openctpat.testing import add_member, owner_of
+from openctpat.testing import profiles as profile_factories
 
 # Pages anyone may open (sign-in, invitation links, password reset): not tenant data.
 PUBLIC_PAGES = {
@@ -40,7 +41,17 @@ OBJECTS = {
     "invitation_id": _invitation,
     "token_id": _token,
     "entry_id": lambda org: AuditEntry.objects.for_org(org).first().pk,
+    "site_id": lambda org: profile_factories.make_site(org).pk,
+    "profile_id": lambda org: profile_factories.make_profile(org).pk,
+    "answer_id": lambda org: profile_factories.make_answer(org).pk,
+    "document_id": lambda org: profile_factories.make_document(org).pk,
+    "review_id": lambda org: profile_factories.make_review(org).pk,
+    # Shared catalog rows: any organisation may read them, so they are not tenant data.
+    "set_id": lambda org: profile_factories.importer_set().pk,
+    "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
 }
+# Path parameters that are not object ids (a version number within a document).
+OBJECTS_EXTRA = {"number": 1}
 # Page URL name -> which object its ``pk`` is.
 PAGE_OBJECTS = {
     "accounts:member_role": "membership_id",
@@ -48,7 +59,28 @@ PAGE_OBJECTS = {
     "accounts:invitation_revoke": "invitation_id",
     "accounts:token_revoke": "token_id",
     "core:audit_detail": "entry_id",
+    "catalog:criterion": "criterion_pk",
+    "profiles:profile": "profile_id",
+    "profiles:gaps": "profile_id",
+    "profiles:export_pdf": "profile_id",
+    "profiles:export_xlsx": "profile_id",
+    "profiles:import_xlsx": "profile_id",
+    "profiles:migrate": "profile_id",
+    "profiles:review": "profile_id",
+    "profiles:review_action": "profile_id",
+    "profiles:review_detail": "review_id",
+    "profiles:answer": "answer_id",
+    "profiles:answer_link": "answer_id",
+    "profiles:answer_unlink": "answer_id",
+    "profiles:answer_comment": "answer_id",
+    "profiles:site_edit": "site_id",
+    "profiles:site_delete": "site_id",
+    "profiles:evidence": "document_id",
+    "profiles:evidence_file": "document_id",
 }
+# Pages and API parameters that show shared (non-tenant) data to every signed-in member.
+SHARED_PAGES = {"catalog:criterion"}
+SHARED_API_PARAMS = {"set_id", "criterion_pk"}
 
 
 def _walk(resolver, prefix="", namespace=""):

@@ -59,4 +59,8 @@ def owner_token(db, keep_test_connection):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_schema(case, owner_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {owner_token}"}, checks=CHECKS)
+    checks = CHECKS
+    if case.media_type == "multipart/form-data":
+        # On the wire every form value is a string: "0.0" cannot be sent as a number.
+        checks = [c for c in CHECKS if c is not negative_data_rejection]
+    case.call_and_validate(headers={"Authorization": f"Bearer {owner_token}"}, checks=checks)

@@ -7,8 +7,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from openctpat.accounts.api import router as accounts_router
 from openctpat.accounts.api_auth import SessionAuth, TokenAuth
+from openctpat.catalog.api import router as catalog_router
 from openctpat.core.api import router as audit_router
 from openctpat.core.errors import DomainError
+from openctpat.profiles.api import router as profiles_router
 
 api = NinjaAPI(
     title="OpenCTPAT API",
@@ -24,6 +26,8 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/", profiles_router)
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):

@@ -3,10 +3,11 @@ import datetime
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
 from openctpat.core.ctpat import EntityType
+from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import StrictInput, responses
 
 from . import services
@@ -145,7 +146,7 @@ def update_organisation(request, payload: OrganisationPatch):
 
 
 @router.get("/members", response=responses({200: list[MemberOut]}), tags=["members"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request):
     return Membership.objects.for_org(request.org).select_related("user").order_by("user__email")
 
@@ -176,7 +177,7 @@ def remove_member(request, membership_id: int):
 
 
 @router.get("/invitations", response=responses({200: list[InvitationOut]}), tags=["members"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_invitations(request):
     require(request, Perm.MANAGE_MEMBERS)
     return Invitation.objects.for_org(request.org).order_by("-created_at")
@@ -212,7 +213,7 @@ def revoke_invitation(request, invitation_id: int):
 
 
 @router.get("/tokens", response=responses({200: list[TokenOut]}), tags=["tokens"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tokens(request):
     require(request, Perm.MANAGE_TOKENS)
     return ApiToken.objects.for_org(request.org).select_related("user").order_by("-created_at")

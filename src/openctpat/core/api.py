@@ -2,10 +2,11 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from openctpat.accounts.api_auth import require
 from openctpat.accounts.roles import Perm
+from openctpat.core.pagination import Pagination
 
 from . import services
 from .audit import verify_chains
@@ -50,7 +51,7 @@ class ChainStatusOut(Schema):
 
 
 @router.get("", response=responses({200: list[AuditEntryOut]}), summary="List audit entries")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit(request, filters: Query[AuditFilters]):
     require(request, Perm.VIEW_AUDIT)
     return services.audit_entries(request.org, **filters.dict())

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.models import ApiToken, Invitation, Membership
 from openctpat.accounts.roles import Perm, has_perm
+from openctpat.profiles import services as profile_services
 
 from . import services
 from .audit import verify_chains
@@ -21,6 +22,7 @@ def home(request):
         .count(),
         "active_tokens": ApiToken.objects.for_org(org).filter(revoked_at__isnull=True).count(),
         "recent": [],
+        "program": profile_services.dashboard(org),
     }
     if has_perm(request.role, Perm.VIEW_AUDIT):
         context["recent"] = services.audit_entries(org)[:10]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "openctpat.core",
     "openctpat.accounts",
+    "openctpat.catalog",
+    "openctpat.profiles",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +193,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenCTPAT <no-reply@localhost>")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Evidence uploads: the largest file accepted (bytes). Media is served only through views
+# that check membership; MEDIA_URL is never routed.
+CTPAT_EVIDENCE_MAX_BYTES = int(os.environ.get("CTPAT_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
+# Uploads above this are streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _load_packaged_catalog(sender, using="default", **kwargs):
+    from .services import load_catalog
+
+    load_catalog(using=using)
+
+
+class CatalogConfig(AppConfig):
+    name = "openctpat.catalog"
+    label = "catalog"
+    verbose_name = "MSC catalog"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The shipped criteria are data: every migrate (and test-database flush) loads them.
+        post_migrate.connect(_load_packaged_catalog, sender=self, dispatch_uid="catalog-load")

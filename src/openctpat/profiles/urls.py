@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "profiles"
+urlpatterns = [
+    path("", views.profile_list, name="profile_list"),
+    path("<int:pk>/", views.profile_detail, name="profile"),
+    path("<int:pk>/gaps/", views.gap_list, name="gaps"),
+    path("<int:pk>/export.pdf", views.export_pdf, name="export_pdf"),
+    path("<int:pk>/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<int:pk>/import/", views.import_xlsx, name="import_xlsx"),
+    path("<int:pk>/migrate/", views.migrate, name="migrate"),
+    path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/review/action/", views.review_action, name="review_action"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("answers/<int:pk>/", views.answer_detail, name="answer"),
+    path("answers/<int:pk>/evidence/", views.answer_link, name="answer_link"),
+    path(
+        "answers/<int:pk>/evidence/<int:document_pk>/unlink/",
+        views.answer_unlink,
+        name="answer_unlink",
+    ),
+    path("answers/<int:pk>/comments/", views.answer_comment, name="answer_comment"),
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/<int:pk>/", views.site_edit, name="site_edit"),
+    path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
+    path("evidence/", views.evidence_list, name="evidence_list"),
+    path("evidence/<int:pk>/", views.evidence_detail, name="evidence"),
+    path("evidence/<int:pk>/v/<int:number>/file", views.evidence_download, name="evidence_file"),
+]

@@ -1,0 +1,486 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from openctpat.accounts.decorators import org_view
+from openctpat.accounts.roles import Perm, has_perm
+from openctpat.catalog.categories import CATEGORIES
+from openctpat.catalog.models import CriteriaSet, Requirement
+from openctpat.core.errors import DomainError
+
+from . import exports, services
+from .api import XLSX, evidence_file_response, exports_filename
+from .forms import (
+    AnniversaryForm,
+    AnswerForm,
+    CommentForm,
+    DocumentForm,
+    EvidenceUploadForm,
+    FileForm,
+    LinkEvidenceForm,
+    ProfileCreateForm,
+    SiteForm,
+    apply_domain_error,
+)
+from .models import (
+    AnnualReview,
+    Answer,
+    AnswerStatus,
+    EvidenceDocument,
+    ReviewStatus,
+    SecurityProfile,
+    Site,
+)
+
+
+def _profile(request, pk) -> SecurityProfile:
+    return get_object_or_404(
+        SecurityProfile.objects.for_org(request.org).select_related("criteria_set", "site"), pk=pk
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# -- sites -----------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def site_list(request):
+    form = SiteForm(request.POST or None)
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.CHANGE):
+            raise DjangoPermissionDenied("Your role does not allow this.")
+        if form.is_valid():
+            try:
+                site = services.create_site(request.org, request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"Site {site.name} added.")
+                return redirect("profiles:site_list")
+    page = Paginator(Site.objects.for_org(request.org), 50).get_page(request.GET.get("page"))
+    return render(request, "profiles/sites.html", {"form": form, "page": page, "query": ""})
+
+
+@org_view(Perm.CHANGE)
+def site_edit(request, pk):
+    site = get_object_or_404(Site.objects.for_org(request.org), pk=pk)
+    initial = {k: getattr(site, k) for k in services.SITE_FIELDS}
+    form = SiteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_site(request.org, request.user, site, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Site saved.")
+            return redirect("profiles:site_list")
+    return render(request, "profiles/site_edit.html", {"form": form, "site": site})
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def site_delete(request, pk):
+    site = get_object_or_404(Site.objects.for_org(request.org), pk=pk)
+    services.delete_site(request.org, request.user, site)
+    messages.success(request, f"Site {site.name} deleted.")
+    return redirect("profiles:site_list")
+
+
+# -- profiles --------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def profile_list(request):
+    form = ProfileCreateForm(request.POST or None, org=request.org)
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.CHANGE):
+            raise DjangoPermissionDenied("Your role does not allow this.")
+        if form.is_valid():
+            try:
+                profile = services.create_profile(
+                    request.org,
+                    request.user,
+                    entity_type=form.cleaned_data["entity_type"],
+                    site=form.cleaned_data["site"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"Security profile {profile} created.")
+                return redirect("profiles:profile", pk=profile.pk)
+    profiles = list(
+        SecurityProfile.objects.for_org(request.org).select_related("criteria_set", "site")[:100]
+    )
+    tallies = services.completeness_by_profile(profiles)
+    rows = [(p, tallies[p.pk].overall, services.review_window(p)) for p in profiles]
+    return render(request, "profiles/profile_list.html", {"form": form, "rows": rows})
+
+
+@org_view(Perm.VIEW)
+def profile_detail(request, pk):
+    profile = _profile(request, pk)
+    anniversary = AnniversaryForm(
+        request.POST or None, initial={"anniversary_date": profile.anniversary_date}
+    )
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.CHANGE):
+            raise DjangoPermissionDenied("Your role does not allow this.")
+        if anniversary.is_valid():
+            services.update_profile(
+                request.org,
+                request.user,
+                profile,
+                anniversary_date=anniversary.cleaned_data["anniversary_date"],
+            )
+            messages.success(request, "Anniversary date saved.")
+            return redirect("profiles:profile", pk=profile.pk)
+    answers = services.active_answers(profile).select_related("criterion", "owner")
+    category = request.GET.get("category")
+    status = request.GET.get("status")
+    requirement = request.GET.get("requirement")
+    if category and category.isdigit():
+        answers = answers.filter(criterion__category=int(category))
+    if status in AnswerStatus.values:
+        answers = answers.filter(status=status)
+    if requirement in Requirement.values:
+        answers = answers.filter(criterion__requirement=requirement)
+    page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    context = {
+        "profile": profile,
+        "completeness": services.completeness(profile),
+        "window": services.review_window(profile),
+        "review": services.open_review(profile),
+        "anniversary_form": anniversary,
+        "import_form": FileForm(),
+        "newer": services.newer_versions(profile),
+        "page": page,
+        "query": _query_without_page(request),
+        "categories": CATEGORIES,
+        "statuses": AnswerStatus.choices,
+        "filters": {"category": category, "status": status, "requirement": requirement},
+    }
+    if context["review"]:
+        context["progress"] = services.review_progress(context["review"])
+    template = "profiles/_answer_table.html" if request.htmx else "profiles/profile.html"
+    return render(request, template, context)
+
+
+@org_view(Perm.VIEW)
+def gap_list(request, pk):
+    profile = _profile(request, pk)
+    category = request.GET.get("category")
+    owner = request.GET.get("owner")
+    requirement = request.GET.get("requirement")
+    gaps = services.gaps(
+        profile,
+        category=int(category) if category and category.isdigit() else None,
+        owner_id=int(owner) if owner and owner.isdigit() else None,
+        requirement=requirement if requirement in Requirement.values else None,
+    )
+    page = Paginator(gaps, 50).get_page(request.GET.get("page"))
+    for answer in page:
+        answer.reasons = services.gap_reasons(answer)
+    members = request.org.memberships.select_related("user").order_by("user__email")
+    context = {
+        "profile": profile,
+        "page": page,
+        "query": _query_without_page(request),
+        "categories": CATEGORIES,
+        "members": members,
+        "filters": {"category": category, "owner": owner, "requirement": requirement},
+    }
+    return render(request, "profiles/gaps.html", context)
+
+
+@org_view(Perm.VIEW)
+def export_pdf(request, pk):
+    profile = _profile(request, pk)
+    response = HttpResponse(
+        exports.build_pdf(profile, request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports_filename(profile, "pdf")}"'
+    return response
+
+
+@org_view(Perm.VIEW)
+def export_xlsx(request, pk):
+    profile = _profile(request, pk)
+    response = HttpResponse(exports.build_xlsx(profile, request.user), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exports_filename(profile, "xlsx")}"'
+    return response
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def import_xlsx(request, pk):
+    profile = _profile(request, pk)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose the XLSX file to import.")
+        return redirect("profiles:profile", pk=pk)
+    try:
+        result = exports.import_xlsx(request.org, request.user, profile, form.cleaned_data["file"])
+    except DomainError as exc:
+        return render(
+            request,
+            "profiles/import_errors.html",
+            {"profile": profile, "message": exc.message, "rows": exc.field_errors.get("rows", [])},
+            status=422,
+        )
+    messages.success(
+        request, f"Imported: {result.updated} answers updated, {result.unchanged} unchanged."
+    )
+    return redirect("profiles:profile", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def migrate(request, pk):
+    profile = _profile(request, pk)
+    target = get_object_or_404(
+        CriteriaSet, pk=request.POST.get("criteria_set", 0) or 0, entity_type=profile.entity_type
+    )
+    result = services.migrate_profile(request.org, request.user, profile, target)
+    messages.success(
+        request,
+        f"Moved to MSC {target.msc_version}: {result.kept} answers kept, {result.flagged} "
+        f"reworded and {result.added} new criteria flagged for review, {result.retired} retired.",
+    )
+    return redirect("profiles:profile", pk=pk)
+
+
+# -- answers ---------------------------------------------------------------------------------
+def _answer(request, pk) -> Answer:
+    return get_object_or_404(
+        Answer.objects.for_org(request.org).select_related(
+            "criterion__criteria_set", "profile__site", "owner"
+        ),
+        pk=pk,
+    )
+
+
+@org_view(Perm.VIEW)
+def answer_detail(request, pk):
+    answer = _answer(request, pk)
+    initial = {k: getattr(answer, k) for k in services.ANSWER_FIELDS}
+    form = AnswerForm(request.POST or None, initial=initial, org=request.org)
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.CHANGE):
+            raise DjangoPermissionDenied("Your role does not allow this.")
+        if form.is_valid():
+            try:
+                services.update_answer(request.org, request.user, answer, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"{answer.criterion.criterion_id} saved.")
+                return redirect("profiles:answer", pk=answer.pk)
+    linked = answer.evidence.select_related("current").order_by("title")
+    available = EvidenceDocument.objects.for_org(request.org).exclude(answers=answer)
+    review = services.open_review(answer.profile)
+    context = {
+        "answer": answer,
+        "criterion": answer.criterion,
+        "form": form,
+        "linked": linked,
+        "link_form": LinkEvidenceForm(documents=available),
+        "upload_form": EvidenceUploadForm(),
+        "comment_form": CommentForm(),
+        "comments": answer.comments.select_related("created_by"),
+        "review": review,
+        "review_item": review.items.filter(answer=answer).first() if review else None,
+    }
+    return render(request, "profiles/answer.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def answer_link(request, pk):
+    answer = _answer(request, pk)
+    if "file" in request.FILES:
+        form = EvidenceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            document = services.upload_evidence(request.org, request.user, **_upload(form))
+            services.link_evidence(request.org, request.user, answer, document)
+            messages.success(request, f"Uploaded and linked {document.title}.")
+        else:
+            messages.error(request, "Choose a file to upload.")
+    else:
+        form = LinkEvidenceForm(
+            request.POST, documents=EvidenceDocument.objects.for_org(request.org)
+        )
+        if form.is_valid():
+            services.link_evidence(request.org, request.user, answer, form.cleaned_data["document"])
+            messages.success(request, f"Linked {form.cleaned_data['document'].title}.")
+        else:
+            messages.error(request, "Choose a document to link.")
+    return redirect("profiles:answer", pk=pk)
+
+
+def _upload(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "uploaded": data["file"],
+        "title": data["title"],
+        "description": data["description"],
+        "review_date": data["review_date"],
+    }
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def answer_unlink(request, pk, document_pk):
+    answer = _answer(request, pk)
+    document = get_object_or_404(EvidenceDocument.objects.for_org(request.org), pk=document_pk)
+    services.unlink_evidence(request.org, request.user, answer, document)
+    messages.success(request, f"Unlinked {document.title}.")
+    return redirect("profiles:answer", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def answer_comment(request, pk):
+    answer = _answer(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(request.org, request.user, answer, form.cleaned_data["body"])
+    else:
+        messages.error(request, "A comment cannot be empty.")
+    return redirect("profiles:answer", pk=pk)
+
+
+# -- evidence library ------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def evidence_list(request):
+    form = EvidenceUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.CHANGE):
+            raise DjangoPermissionDenied("Your role does not allow this.")
+        if form.is_valid():
+            try:
+                document = services.upload_evidence(request.org, request.user, **_upload(form))
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"Uploaded {document.title}.")
+                return redirect("profiles:evidence_list")
+    q = request.GET.get("q", "")[:200]
+    expiring = request.GET.get("expiring")
+    documents = services.evidence_documents(
+        request.org, q=q, expiring_within=services.EXPIRY_WARNING_DAYS if expiring else None
+    ).order_by("title", "id")
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": _query_without_page(request), "q": q}
+    context["expiring"] = bool(expiring)
+    context["max_mb"] = services.max_upload_bytes() // 1_048_576
+    return render(request, "profiles/evidence_list.html", context)
+
+
+@org_view(Perm.VIEW)
+def evidence_detail(request, pk):
+    document = get_object_or_404(
+        EvidenceDocument.objects.for_org(request.org).select_related("current"), pk=pk
+    )
+    form = DocumentForm(
+        request.POST or None,
+        initial={k: getattr(document, k) for k in services.DOCUMENT_FIELDS},
+    )
+    version_form = FileForm()
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.CHANGE):
+            raise DjangoPermissionDenied("Your role does not allow this.")
+        if "file" in request.FILES:
+            version_form = FileForm(request.POST, request.FILES)
+            form = DocumentForm(initial=form.initial)
+            if version_form.is_valid():
+                try:
+                    version = services.upload_new_version(
+                        request.org, request.user, document, version_form.cleaned_data["file"]
+                    )
+                except DomainError as exc:
+                    apply_domain_error(version_form, exc)
+                else:
+                    messages.success(request, f"Version {version.number} uploaded.")
+                    return redirect("profiles:evidence", pk=pk)
+        elif form.is_valid():
+            services.update_document(request.org, request.user, document, **form.cleaned_data)
+            messages.success(request, "Document saved.")
+            return redirect("profiles:evidence", pk=pk)
+    context = {
+        "document": document,
+        "form": form,
+        "version_form": version_form,
+        "versions": document.versions.select_related("created_by"),
+        "answers": document.answers.select_related("criterion", "profile"),
+    }
+    return render(request, "profiles/evidence_detail.html", context)
+
+
+@org_view(Perm.VIEW_EVIDENCE)
+def evidence_download(request, pk, number):
+    document = get_object_or_404(EvidenceDocument.objects.for_org(request.org), pk=pk)
+    version = get_object_or_404(document.versions, number=number)
+    return evidence_file_response(request, version)
+
+
+# -- annual review ---------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def review(request, pk):
+    profile = _profile(request, pk)
+    current = services.open_review(profile)
+    context = {
+        "profile": profile,
+        "window": services.review_window(profile),
+        "review": current,
+        "past": profile.reviews.filter(status=ReviewStatus.COMPLETED),
+    }
+    if current:
+        context["progress"] = services.review_progress(current)
+        items = {i.answer_id: i for i in current.items.select_related("reviewed_by")}
+        answers = list(services.active_answers(profile).select_related("criterion"))
+        for answer in answers:
+            answer.review_item = items.get(answer.pk)
+        context["answers"] = answers
+    return render(request, "profiles/review.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def review_action(request, pk):
+    profile = _profile(request, pk)
+    action = request.POST.get("action")
+    if action == "start":
+        services.start_review(request.org, request.user, profile)
+        messages.success(request, "Annual review started.")
+        return redirect("profiles:review", pk=pk)
+    current = services.open_review(profile)
+    if current is None:
+        messages.error(request, "No annual review is open.")
+    elif action == "affirm":
+        answer = get_object_or_404(
+            Answer.objects.for_org(request.org).select_related("criterion"),
+            pk=request.POST.get("answer", 0) or 0,
+        )
+        services.affirm_answer(request.org, request.user, current, answer)
+    elif action == "affirm_all":
+        count = services.affirm_all_remaining(request.org, request.user, current)
+        messages.success(request, f"{count} criteria re-affirmed.")
+    elif action == "complete":
+        services.complete_review(request.org, request.user, current)
+        messages.success(request, "Annual review completed.")
+    else:
+        messages.error(request, "Unknown review action.")
+    return redirect(request.POST.get("next") or "profiles:review", pk=pk)
+
+
+@org_view(Perm.VIEW)
+def review_detail(request, pk):
+    past = get_object_or_404(
+        AnnualReview.objects.for_org(request.org).select_related("profile", "completed_by"), pk=pk
+    )
+    items = past.items.select_related("answer__criterion", "reviewed_by")
+    return render(request, "profiles/review_detail.html", {"review": past, "items": items})
