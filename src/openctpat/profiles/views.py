@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from openctpat.accounts.decorators import org_view
+from openctpat.accounts.models import Membership
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.catalog.categories import CATEGORIES
 from openctpat.catalog.models import CriteriaSet, Requirement
@@ -184,7 +185,7 @@ def gap_list(request, pk):
     page = Paginator(gaps, 50).get_page(request.GET.get("page"))
     for answer in page:
         answer.reasons = services.gap_reasons(answer)
-    members = request.org.memberships.select_related("user").order_by("user__email")
+    members = Membership.objects.for_org(request.org).select_related("user").order_by("user__email")
     context = {
         "profile": profile,
         "page": page,
