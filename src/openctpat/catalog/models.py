@@ -22,8 +22,8 @@ class CriteriaSet(models.Model):
 
     msc_version = models.CharField(max_length=20)
     entity_type = models.CharField(max_length=40, choices=EntityType.choices)
-    title = models.CharField(max_length=200)
-    source_document = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    source_document = models.TextField()
     source_date = models.CharField(max_length=10)
     source_references = models.JSONField(default=list, blank=True)
     as_of = models.DateField()

@@ -59,13 +59,13 @@ def validate(doc) -> list[str]:
     unknown = set(doc) - TOP_KEYS
     if unknown:
         problems.append(f"unknown top-level keys: {', '.join(sorted(unknown))}")
-    if not _text(str(doc.get("msc_version", ""))):
-        problems.append("msc_version is required")
+    if not re.fullmatch(r"[0-9A-Za-z.\-]{1,20}", str(doc.get("msc_version", ""))):
+        problems.append("msc_version is required: up to 20 letters, digits, dots or dashes")
     entity_type = doc.get("entity_type")
     if entity_type not in ENTITY_TYPES:
         problems.append(f"entity_type {entity_type!r} is not one of {sorted(ENTITY_TYPES)}")
-    if not _text(doc.get("title")):
-        problems.append("title is required")
+    if not _text(doc.get("title")) or len(doc["title"]) > 300:
+        problems.append("title is required, at most 300 characters")
     source = doc.get("source")
     if not isinstance(source, dict) or not _text(source.get("document")):
         problems.append("source.document is required")

@@ -43,6 +43,10 @@ class Command(BaseCommand):
             for email, _first, _last, role in DEMO_USERS[1:]:
                 if not Membership.objects.for_org(importer).filter(user=users[email]).exists():
                     add_member(importer, owner, users[email], role)
+            # Program content lives in the domain apps; each brings its own demo data.
+            from openctpat.profiles.demo import load_demo as load_profile_demo
+
+            load_profile_demo(importer, owner, users[DEMO_USERS[1][0]])
             factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
             if factory is None:
                 create_organisation(
