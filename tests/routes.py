@@ -78,6 +78,16 @@ PAGE_OBJECTS = {
     "profiles:evidence": "document_id",
     "profiles:evidence_file": "document_id",
 }
+# Pages of one object that list many rows (a profile's criteria, its gaps, its review):
+# they get query budgets like the list pages.
+PARAM_LIST_PAGES = {
+    "profiles:profile",
+    "profiles:gaps",
+    "profiles:review",
+    "profiles:review_detail",
+    "profiles:answer",
+    "profiles:evidence",
+}
 # Pages and API parameters that show shared (non-tenant) data to every signed-in member.
 SHARED_PAGES = {"catalog:criterion"}
 SHARED_API_PARAMS = {"set_id", "criterion_pk"}

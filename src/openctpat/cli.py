@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="Serve the app (development server).")
     serve.add_argument("--addr", default="127.0.0.1:8000")
     sub.add_parser("migrate", help="Apply database migrations.")
+    catalog = sub.add_parser("catalog", help="The MSC catalog data files.")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
+    load = catalog_sub.add_parser("load", help="Load MSC files (the packaged ones by default).")
+    load.add_argument("paths", nargs="*")
+    sub.add_parser("reminders", help="Email the reminders that are due (run daily).")
     manage = sub.add_parser("manage", help="Run any Django management command.")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)
@@ -65,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             call_command("runserver", ns.addr, use_reloader=False)
         elif ns.command == "migrate":
             call_command("migrate", interactive=False)
+        elif ns.command == "catalog":
+            call_command("load_catalog", *ns.paths)
+        elif ns.command == "reminders":
+            call_command("send_reminders")
     except CommandError as exc:
         print(f"ctpat: {exc}", file=sys.stderr)
         return 1

@@ -216,3 +216,24 @@ class ReviewItem(OrgOwnedModel):
 
     def __str__(self):
         return f"{self.review} · {self.answer.criterion.criterion_id}"
+
+
+class Reminder(OrgOwnedModel):
+    """A reminder email that was sent, so that each due date is announced once."""
+
+    kind = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    due_date = models.DateField()
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "object_id", "due_date"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -92,3 +92,42 @@ def test_dashboard_lists_profiles_with_review_days(login, org_a):
     profile.save()
     page = login(org_a).get("/").content.decode()
     assert "Security profiles" in page and "40 days left" in page
+
+
+def test_profile_moves_to_a_newer_msc_version_from_its_page(login, org_a, tmp_path):
+    from openctpat.catalog import services as catalog
+    from openctpat.catalog.tests.test_services import importer_doc, newer_version, write
+
+    profile = make_profile(org_a)
+    target = catalog.load_file(write(tmp_path, newer_version(importer_doc()))).criteria_set
+    client = login(org_a)
+    page = client.get(f"/profiles/{profile.pk}/").content.decode()
+    assert "Newer MSC version" in page and "MSC 2099" in page
+    response = client.post(f"/profiles/{profile.pk}/migrate/", {"criteria_set": target.pk})
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.criteria_set == target
+    page = client.get(f"/profiles/{profile.pk}/", {"category": 1}).content.decode()
+    assert "New in MSC 2099" in page and "Reworded in MSC 2099" in page
+    viewer = login(org_a, Role.VIEWER)
+    assert viewer.post(f"/profiles/{profile.pk}/migrate/", {}).status_code == 403
+
+
+def test_import_errors_page_lists_bad_rows(login, org_a):
+    import io
+
+    from openpyxl import load_workbook
+
+    from openctpat.profiles import exports
+
+    profile = make_profile(org_a)
+    client = login(org_a)
+    wb = load_workbook(io.BytesIO(client.get(f"/profiles/{profile.pk}/export.xlsx").content))
+    wb[exports.SHEET]["E2"] = "Maybe"
+    out = io.BytesIO()
+    wb.save(out)
+    upload = SimpleUploadedFile("p.xlsx", out.getvalue())
+    response = client.post(f"/profiles/{profile.pk}/import/", {"file": upload})
+    assert response.status_code == 422
+    assert "Nothing was imported" in response.content.decode()
+    assert "Row 2" in response.content.decode()
