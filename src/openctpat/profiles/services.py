@@ -100,15 +100,24 @@ def create_site(org, actor, **fields) -> Site:
 @transaction.atomic
 def update_site(org, actor, site: Site, **fields) -> Site:
     fields = _clean_site(fields)
-    before = audit.snapshot(site, SITE_FIELDS)
+
+    def save():
+        _save_unique(site, "name", f"A site named {site.name!r} already exists.")
+
+    return _update_audited(org, actor, site, fields, SITE_FIELDS, save)
+
+
+def _update_audited(org, actor, obj, fields: dict, audited, save=None):
+    """Apply field changes, save, and record what changed (nothing when nothing did)."""
+    before = audit.snapshot(obj, audited)
     for k, v in fields.items():
-        setattr(site, k, v)
-    site.updated_by = actor
-    _save_unique(site, "name", f"A site named {site.name!r} already exists.")
-    changes = audit.diff(before, audit.snapshot(site, SITE_FIELDS))
+        setattr(obj, k, v)
+    obj.updated_by = actor
+    (save or obj.save)()
+    changes = audit.diff(before, audit.snapshot(obj, audited))
     if changes:
-        audit.record(Action.UPDATE, organisation=org, actor=actor, target=site, changes=changes)
-    return site
+        audit.record(Action.UPDATE, organisation=org, actor=actor, target=obj, changes=changes)
+    return obj
 
 
 @transaction.atomic
@@ -176,14 +185,9 @@ def create_profile(
 
 @transaction.atomic
 def update_profile(org, actor, profile: SecurityProfile, *, anniversary_date) -> SecurityProfile:
-    before = audit.snapshot(profile, ["anniversary_date"])
-    profile.anniversary_date = anniversary_date
-    profile.updated_by = actor
-    profile.save(update_fields=["anniversary_date", "updated_by", "updated_at"])
-    changes = audit.diff(before, audit.snapshot(profile, ["anniversary_date"]))
-    if changes:
-        audit.record(Action.UPDATE, organisation=org, actor=actor, target=profile, changes=changes)
-    return profile
+    return _update_audited(
+        org, actor, profile, {"anniversary_date": anniversary_date}, ["anniversary_date"]
+    )
 
 
 def active_answers(profile: SecurityProfile):
@@ -415,15 +419,8 @@ def update_document(org, actor, document: EvidenceDocument, **fields) -> Evidenc
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if "title" in fields and not (fields["title"] or "").strip():
         raise _invalid("title", "A document needs a title.")
-    before = audit.snapshot(document, DOCUMENT_FIELDS)
-    for k, v in fields.items():
-        setattr(document, k, v.strip() if isinstance(v, str) else v)
-    document.updated_by = actor
-    document.save()
-    changes = audit.diff(before, audit.snapshot(document, DOCUMENT_FIELDS))
-    if changes:
-        audit.record(Action.UPDATE, organisation=org, actor=actor, target=document, changes=changes)
-    return document
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    return _update_audited(org, actor, document, fields, DOCUMENT_FIELDS)
 
 
 def record_download(org, actor, version: EvidenceVersion) -> None:

@@ -43,6 +43,12 @@ def _profile(request, pk) -> SecurityProfile:
     )
 
 
+def _require_change(request) -> None:
+    """Pages anyone may read but only contributors and owners may post to."""
+    if not has_perm(request.role, Perm.CHANGE):
+        raise DjangoPermissionDenied("Your role does not allow this.")
+
+
 def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -54,8 +60,7 @@ def _query_without_page(request) -> str:
 def site_list(request):
     form = SiteForm(request.POST or None)
     if request.method == "POST":
-        if not has_perm(request.role, Perm.CHANGE):
-            raise DjangoPermissionDenied("Your role does not allow this.")
+        _require_change(request)
         if form.is_valid():
             try:
                 site = services.create_site(request.org, request.user, **form.cleaned_data)
@@ -98,8 +103,7 @@ def site_delete(request, pk):
 def profile_list(request):
     form = ProfileCreateForm(request.POST or None, org=request.org)
     if request.method == "POST":
-        if not has_perm(request.role, Perm.CHANGE):
-            raise DjangoPermissionDenied("Your role does not allow this.")
+        _require_change(request)
         if form.is_valid():
             try:
                 profile = services.create_profile(
@@ -128,8 +132,7 @@ def profile_detail(request, pk):
         request.POST or None, initial={"anniversary_date": profile.anniversary_date}
     )
     if request.method == "POST":
-        if not has_perm(request.role, Perm.CHANGE):
-            raise DjangoPermissionDenied("Your role does not allow this.")
+        _require_change(request)
         if anniversary.is_valid():
             services.update_profile(
                 request.org,
@@ -270,8 +273,7 @@ def answer_detail(request, pk):
     initial = {k: getattr(answer, k) for k in services.ANSWER_FIELDS}
     form = AnswerForm(request.POST or None, initial=initial, org=request.org)
     if request.method == "POST":
-        if not has_perm(request.role, Perm.CHANGE):
-            raise DjangoPermissionDenied("Your role does not allow this.")
+        _require_change(request)
         if form.is_valid():
             try:
                 services.update_answer(request.org, request.user, answer, **form.cleaned_data)
@@ -359,8 +361,7 @@ def answer_comment(request, pk):
 def evidence_list(request):
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not has_perm(request.role, Perm.CHANGE):
-            raise DjangoPermissionDenied("Your role does not allow this.")
+        _require_change(request)
         if form.is_valid():
             try:
                 document = services.upload_evidence(request.org, request.user, **_upload(form))
@@ -392,8 +393,7 @@ def evidence_detail(request, pk):
     )
     version_form = FileForm()
     if request.method == "POST":
-        if not has_perm(request.role, Perm.CHANGE):
-            raise DjangoPermissionDenied("Your role does not allow this.")
+        _require_change(request)
         if "file" in request.FILES:
             version_form = FileForm(request.POST, request.FILES)
             form = DocumentForm(initial=form.initial)
