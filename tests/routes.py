@@ -13,6 +13,7 @@ from openctpat.accounts.services import create_api_token, invite_member
 from openctpat.core.models import AuditEntry
 from openctpat.testing import add_member, owner_of
 from openctpat.testing import profiles as profile_factories
+from openctpat.testing import risk as risk_factories
 
 # Pages anyone may open (sign-in, invitation links, password reset): not tenant data.
 PUBLIC_PAGES = {
@@ -46,6 +47,13 @@ OBJECTS = {
     "answer_id": lambda org: profile_factories.make_answer(org).pk,
     "document_id": lambda org: profile_factories.make_document(org).pk,
     "review_id": lambda org: profile_factories.make_review(org).pk,
+    "assessment_id": lambda org: risk_factories.make_assessment(org).pk,
+    "lane_id": lambda org: risk_factories.make_lane(org).pk,
+    "node_id": lambda org: risk_factories.make_node(org).pk,
+    "threat_id": lambda org: risk_factories.make_threat(org).pk,
+    "vulnerability_id": lambda org: risk_factories.make_vulnerability(org).pk,
+    "action_id": lambda org: risk_factories.make_action(org).pk,
+    "reference_set_id": lambda org: risk_factories.make_reference_set(org).pk,
     # Shared catalog rows: any organisation may read them, so they are not tenant data.
     "set_id": lambda org: profile_factories.importer_set().pk,
     "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
@@ -77,6 +85,24 @@ PAGE_OBJECTS = {
     "profiles:site_delete": "site_id",
     "profiles:evidence": "document_id",
     "profiles:evidence_file": "document_id",
+    "risk:detail": "assessment_id",
+    "risk:lanes": "assessment_id",
+    "risk:lanes_import": "assessment_id",
+    "risk:threats": "assessment_id",
+    "risk:vulnerabilities": "assessment_id",
+    "risk:risks": "assessment_id",
+    "risk:method": "assessment_id",
+    "risk:sign_off": "assessment_id",
+    "risk:copy_forward": "assessment_id",
+    "risk:report_pdf": "assessment_id",
+    "risk:report_xlsx": "assessment_id",
+    "risk:lane": "lane_id",
+    "risk:lane_delete": "lane_id",
+    "risk:node": "node_id",
+    "risk:node_delete": "node_id",
+    "risk:threat_rate": "threat_id",
+    "risk:vulnerability_rate": "vulnerability_id",
+    "risk:action": "action_id",
 }
 # Pages of one object that list many rows (a profile's criteria, its gaps, its review):
 # they get query budgets like the list pages.
@@ -87,6 +113,12 @@ PARAM_LIST_PAGES = {
     "profiles:review_detail",
     "profiles:answer",
     "profiles:evidence",
+    "risk:detail",
+    "risk:lanes",
+    "risk:threats",
+    "risk:vulnerabilities",
+    "risk:risks",
+    "risk:lane",
 }
 # Pages and API parameters that show shared (non-tenant) data to every signed-in member.
 SHARED_PAGES = {"catalog:criterion"}

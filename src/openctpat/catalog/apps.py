@@ -3,9 +3,13 @@ from django.db.models.signals import post_migrate
 
 
 def _load_packaged_catalog(sender, using="default", **kwargs):
+    from django.db import connections
+
     from .services import load_catalog
 
-    load_catalog(using=using)
+    # A partial migrate (``migrate accounts 0001``) may not have made the tables yet.
+    if "catalog_criterion" in connections[using].introspection.table_names():
+        load_catalog(using=using)
 
 
 class CatalogConfig(AppConfig):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "openctpat.accounts",
     "openctpat.catalog",
     "openctpat.profiles",
+    "openctpat.risk",
 ]
 
 MIDDLEWARE = [

@@ -126,3 +126,14 @@ def test_search_filters_by_category_requirement_and_words():
     seals = services.search_criteria(importer, q="seal")
     assert seals and all("seal" in (c.summary + c.guidance + c.note).lower() for c in seals)
     assert [c.criterion_id for c in services.search_criteria(importer, q="6.1")] == ["6.1"]
+
+
+def test_cli_loads_files_and_reports_a_bad_one(tmp_path, capsys):
+    from openctpat.cli import main
+
+    assert main(["catalog", "load"]) == 0
+    assert "unchanged MSC 2019 importer" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("msc_version: '2100'\nentity_type: importer\n", encoding="utf-8")
+    assert main(["catalog", "load", str(bad)]) == 1
+    assert "bad.yaml" in capsys.readouterr().err

@@ -45,8 +45,10 @@ class Command(BaseCommand):
                     add_member(importer, owner, users[email], role)
             # Program content lives in the domain apps; each brings its own demo data.
             from openctpat.profiles.demo import load_demo as load_profile_demo
+            from openctpat.risk.demo import load_demo as load_risk_demo
 
             load_profile_demo(importer, owner, users[DEMO_USERS[1][0]])
+            load_risk_demo(importer, owner)
             factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
             if factory is None:
                 create_organisation(

@@ -1,0 +1,214 @@
+"""The risk-assessment report (PDF) and workbook (XLSX), and the lane diagrams."""
+
+import base64
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from openctpat.catalog.categories import category_name
+from openctpat.core import audit
+from openctpat.core.audit import Action as AuditAction
+
+from . import services
+from .diagram import DiagramNode, lane_svg
+from .models import ACTIVITIES, Assessment, Lane
+
+
+def filename(assessment: Assessment, ext: str) -> str:
+    return f"risk-assessment-{assessment.assessment_date:%Y-%m-%d}-{assessment.pk}.{ext}"
+
+
+def _diagram(lane: Lane, nodes, bands=None) -> str:
+    bands = bands or {}
+    return lane_svg(
+        lane.name,
+        [
+            DiagramNode(
+                label=n.name,
+                node_type=n.node_type,
+                country=n.country,
+                mode=n.mode or None,
+                activities=[ACTIVITIES.get(a, a) for a in n.activities],
+                risk=bands.get(n.pk),
+            )
+            for n in nodes
+        ],
+    )
+
+
+def lane_diagram(lane: Lane) -> str:
+    return _diagram(lane, lane.nodes.all())
+
+
+def _node_bands(scored) -> dict[int, str]:
+    bands: dict[int, str] = {}
+    for risk in scored:
+        bands[risk.node.pk] = services.worst([bands.get(risk.node.pk), risk.band])
+    return bands
+
+
+def report_context(assessment: Assessment) -> dict:
+    scored = services.risks(assessment)
+    bands = _node_bands(scored)
+    lanes = []
+    for lane in assessment.lanes.prefetch_related("nodes"):
+        nodes = list(lane.nodes.all())
+        svg = _diagram(lane, nodes, bands)
+        lanes.append(
+            {
+                "lane": lane,
+                "nodes": nodes,
+                "svg": svg,
+                "svg_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+            }
+        )
+    vulnerabilities = assessment.vulnerabilities.select_related("node__lane")
+    return {
+        "assessment": assessment,
+        "org": assessment.organisation,
+        "lanes": lanes,
+        "threats": assessment.threats.all(),
+        "vulnerabilities": vulnerabilities,
+        "risks": scored,
+        "top_risks": scored[:25],
+        "country_heatmap": services.country_heatmap(assessment),
+        "lane_heatmap": services.lane_heatmap(assessment, scored),
+        "matrix": services.matrix_of(assessment),
+        "actions": assessment.actions.select_related("owner", "node", "criterion", "evidence"),
+        "readiness": services.readiness(assessment),
+        "generated_at": timezone.now(),
+    }
+
+
+def _record_export(assessment, actor, kind) -> None:
+    audit.record(
+        AuditAction.EXPORT,
+        organisation=assessment.organisation_id,
+        actor=actor,
+        target=assessment,
+        changes={"format": kind},
+    )
+
+
+def build_pdf(assessment: Assessment, actor=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("risk/report.html", report_context(assessment))
+    pdf = HTML(string=html).write_pdf()
+    _record_export(assessment, actor, "pdf")
+    return pdf
+
+
+def build_xlsx(assessment: Assessment, actor=None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    sheets = {
+        "Lanes": ["Lane", "Position", "Type", "Mode", "Party", "Country", "Activities", "Impact"],
+        "Country threats": [
+            "Country",
+            "Category",
+            "Suggested",
+            "Rating",
+            "Override reason",
+            "Rationale",
+            "Sources",
+        ],
+        "Vulnerabilities": [
+            "Lane",
+            "Party",
+            "MSC category",
+            "Suggested",
+            "Rating",
+            "Basis",
+            "Notes",
+        ],
+        "Risks": [
+            "Lane",
+            "Party",
+            "Country",
+            "MSC category",
+            "Threat",
+            "Vulnerability",
+            "Score",
+            "Band",
+        ],
+        "Actions": ["Title", "Party", "MSC category", "Owner", "Due", "Status", "Completion note"],
+    }
+    wb.remove(wb.active)
+    ws = {name: wb.create_sheet(name) for name in sheets}
+    for name, header in sheets.items():
+        ws[name].append(header)
+        for cell in ws[name][1]:
+            cell.font = Font(bold=True)
+        ws[name].freeze_panes = "A2"
+    for n in services.lane_rows_for_export(assessment):
+        ws["Lanes"].append(
+            [
+                n.lane.name,
+                n.position,
+                n.get_node_type_display(),
+                n.mode,
+                n.name,
+                n.country,
+                "; ".join(n.activities),
+                n.impact,
+            ]
+        )
+    for t in assessment.threats.all():
+        ws["Country threats"].append(
+            [
+                t.country,
+                t.get_category_display(),
+                t.suggested_rating,
+                t.rating,
+                t.override_reason,
+                t.rationale,
+                t.sources or "; ".join(b["source"] for b in t.suggestion_basis),
+            ]
+        )
+    for v in assessment.vulnerabilities.select_related("node__lane"):
+        ws["Vulnerabilities"].append(
+            [
+                v.node.lane.name,
+                v.node.name,
+                f"{v.category}. {category_name(v.category)}",
+                v.suggested_rating,
+                v.rating,
+                v.basis,
+                v.notes,
+            ]
+        )
+    for r in services.risks(assessment):
+        ws["Risks"].append(
+            [
+                r.node.lane.name,
+                r.node.name,
+                r.node.country,
+                f"{r.category}. {r.category_name}",
+                r.threat,
+                r.vulnerability_rating,
+                r.score,
+                r.band,
+            ]
+        )
+    for a in assessment.actions.select_related("owner", "node"):
+        ws["Actions"].append(
+            [
+                a.title,
+                a.node.name if a.node else "",
+                a.msc_category,
+                a.owner.email if a.owner else "",
+                a.due_date,
+                a.get_status_display(),
+                a.completion_note,
+            ]
+        )
+    for sheet in ws.values():
+        sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    wb.save(out)
+    _record_export(assessment, actor, "xlsx")
+    return out.getvalue()

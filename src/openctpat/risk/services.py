@@ -1,0 +1,872 @@
+"""The risk assessment's logic: every step's writes, the scores, sign-off and copy-forward."""
+
+import csv
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from openctpat.accounts.models import Membership
+from openctpat.catalog.categories import CATEGORIES, category_name
+from openctpat.core import audit
+from openctpat.core.audit import Action as AuditAction
+from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from openctpat.profiles.models import AnswerStatus, SecurityProfile
+
+from . import reference
+from .models import (
+    ACTIVITIES,
+    Action,
+    ActionStatus,
+    Assessment,
+    AssessmentStatus,
+    CountryThreat,
+    Lane,
+    LaneNode,
+    Mode,
+    NodeType,
+    Rating,
+    ReferenceIndicator,
+    ReferenceSet,
+    ScoringSettings,
+    ThreatCategory,
+    Vulnerability,
+)
+from .node_roles import categories_for
+from .scoring import Matrix, MatrixError, vulnerability_from_answers, worst
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "indicators"
+PACKAGED_FILE = DATA_DIR / "reference-indicators.csv"
+ASSESSMENT_FIELDS = ("title", "assessment_date", "scope", "participants", "methodology", "sources")
+NODE_FIELDS = ("position", "node_type", "mode", "name", "site", "country", "activities", "impact")
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "node",
+    "msc_category",
+    "criterion",
+    "owner",
+    "due_date",
+    "status",
+    "evidence",
+    "completion_note",
+)
+MATRIX_FIELDS = ("low", "medium", "high", "use_impact", "medium_from", "high_from")
+
+
+def _invalid(field_name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, field_errors={field_name: [message]})
+
+
+def _record(action, org, actor, target, changes):
+    if changes:
+        audit.record(action, organisation=org, actor=actor, target=target, changes=changes)
+
+
+def _update_audited(org, actor, obj, fields: dict, audited) -> None:
+    before = audit.snapshot(obj, audited)
+    for k, v in fields.items():
+        setattr(obj, k, v)
+    obj.updated_by = actor
+    obj.save()
+    _record(AuditAction.UPDATE, org, actor, obj, audit.diff(before, audit.snapshot(obj, audited)))
+
+
+# -- reference indicators --------------------------------------------------------------------
+def _store_reference(rows, name, sha, organisation=None, actor=None, using="default"):
+    ref = ReferenceSet.objects.using(using).create(
+        organisation=organisation,
+        name=name,
+        file_sha256=sha,
+        as_of=max(r.source_date for r in rows),
+        loaded_by=actor,
+    )
+    ReferenceIndicator.objects.using(using).bulk_create(
+        ReferenceIndicator(reference_set=ref, **r.__dict__) for r in rows
+    )
+    return ref
+
+
+def load_packaged_indicators(using: str = "default") -> ReferenceSet | None:
+    """The shipped file, loaded once per content (a changed file is a new set)."""
+    if not PACKAGED_FILE.exists():
+        return None
+    data = PACKAGED_FILE.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    existing = ReferenceSet.objects.using(using).filter(organisation=None, file_sha256=sha).first()
+    if existing:
+        return existing
+    rows = reference.parse(data)
+    with transaction.atomic(using=using):
+        ref = _store_reference(rows, "OpenCTPAT reference indicators", sha, using=using)
+        audit.record(AuditAction.CREATE, target=ref, changes={"indicators": len(rows)})
+    return ref
+
+
+@transaction.atomic
+def import_indicators(org, actor, uploaded) -> ReferenceSet:
+    """An organisation's newer reference file; earlier sets are kept."""
+    if uploaded.size > 5 * 1024 * 1024:
+        raise _invalid("file", "The file is larger than 5 MB.")
+    data = uploaded.read()
+    try:
+        rows = reference.parse(data)
+    except reference.ReferenceFileError as exc:
+        raise ValidationFailed(
+            exc.message, field_errors={"rows": exc.rows or [exc.message]}
+        ) from exc
+    ref = _store_reference(
+        rows, uploaded.name or "imported file", hashlib.sha256(data).hexdigest(), org, actor
+    )
+    audit.record(
+        AuditAction.CREATE,
+        organisation=org,
+        actor=actor,
+        target=ref,
+        changes={"indicators": len(rows), "file": ref.name, "as_of": ref.as_of},
+    )
+    return ref
+
+
+def reference_sets(org):
+    return ReferenceSet.objects.filter(Q(organisation=org) | Q(organisation=None)).annotate(
+        indicator_count=Count("indicators")
+    )
+
+
+def current_reference_set(org) -> ReferenceSet | None:
+    return reference_sets(org).order_by("-loaded_at", "-id").first()
+
+
+# -- scoring matrix --------------------------------------------------------------------------
+def settings_for(org) -> ScoringSettings:
+    found = ScoringSettings.objects.for_org(org).first()
+    return found or ScoringSettings(organisation=org)
+
+
+def matrix_for(org) -> Matrix:
+    s = settings_for(org)
+    return Matrix(**{f: getattr(s, f) for f in MATRIX_FIELDS})
+
+
+def matrix_of(assessment: Assessment) -> Matrix:
+    """A signed-off assessment keeps the matrix it was scored with."""
+    if assessment.is_frozen and assessment.matrix:
+        return Matrix(**assessment.matrix)
+    return matrix_for(assessment.organisation)
+
+
+@transaction.atomic
+def update_matrix(org, actor, **values) -> ScoringSettings:
+    current = settings_for(org)
+    merged = {f: getattr(current, f) for f in MATRIX_FIELDS} | values
+    try:
+        Matrix(**merged).check()
+    except MatrixError as exc:
+        raise ValidationFailed(str(exc), field_errors={"__all__": [str(exc)]}) from exc
+    if current.pk is None:
+        current.created_by = actor
+    _update_audited(org, actor, current, values, MATRIX_FIELDS)
+    return current
+
+
+# -- assessments -----------------------------------------------------------------------------
+def ensure_draft(assessment: Assessment) -> None:
+    if assessment.is_frozen:
+        raise Conflict(
+            "This assessment is signed off and read-only; start next year's as a copy of it."
+        )
+
+
+@transaction.atomic
+def create_assessment(org, actor, *, title: str, assessment_date=None, **fields) -> Assessment:
+    title = (title or "").strip()
+    if not title:
+        raise _invalid("title", "An assessment needs a title.")
+    assessment = Assessment.objects.create(
+        organisation=org,
+        title=title[:200],
+        assessment_date=assessment_date or timezone.localdate(),
+        reference_set=current_reference_set(org),
+        created_by=actor,
+        updated_by=actor,
+        **fields,
+    )
+    _record(
+        AuditAction.CREATE,
+        org,
+        actor,
+        assessment,
+        audit.diff({}, audit.snapshot(assessment, ASSESSMENT_FIELDS)),
+    )
+    return assessment
+
+
+@transaction.atomic
+def update_assessment(org, actor, assessment: Assessment, **fields) -> Assessment:
+    ensure_draft(assessment)
+    unknown = set(fields) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise _invalid("title", "An assessment needs a title.")
+    _update_audited(org, actor, assessment, fields, ASSESSMENT_FIELDS)
+    return assessment
+
+
+@dataclass
+class Readiness:
+    threats_open: int
+    vulnerabilities_open: int
+    lanes: int
+
+    @property
+    def ready(self) -> bool:
+        return self.lanes > 0 and not self.threats_open and not self.vulnerabilities_open
+
+
+def readiness(assessment: Assessment) -> Readiness:
+    open_q = Q(rating="") | Q(needs_reconfirmation=True)
+    return Readiness(
+        assessment.threats.filter(open_q).count(),
+        assessment.vulnerabilities.filter(open_q).count(),
+        assessment.lanes.count(),
+    )
+
+
+@transaction.atomic
+def sign_off(org, actor, assessment: Assessment, role: str) -> Assessment:
+    from openctpat.accounts.roles import Role
+
+    if role != Role.OWNER:
+        raise PermissionDenied("Only an owner (the PCSO) can sign off a risk assessment.")
+    ensure_draft(assessment)
+    state = readiness(assessment)
+    if not state.ready:
+        raise Conflict(
+            f"Not ready to sign off: {state.lanes} lane(s), {state.threats_open} country "
+            f"threat rating(s) and {state.vulnerabilities_open} vulnerability rating(s) "
+            "still to decide or re-confirm."
+        )
+    matrix = matrix_for(org)
+    assessment.matrix = {f: getattr(matrix, f) for f in MATRIX_FIELDS}
+    assessment.status = AssessmentStatus.SIGNED_OFF
+    assessment.signed_off_by = actor
+    assessment.signed_off_at = timezone.now()
+    assessment.updated_by = actor
+    assessment.save()
+    audit.record(
+        AuditAction.UPDATE,
+        organisation=org,
+        actor=actor,
+        target=assessment,
+        changes={"status": ["draft", "signed_off"], "matrix": assessment.matrix},
+    )
+    return assessment
+
+
+@transaction.atomic
+def copy_forward(org, actor, previous: Assessment, *, title: str | None = None) -> Assessment:
+    """Next year's assessment: the same lanes and ratings, every rating to re-confirm."""
+    today = timezone.localdate()
+    new = create_assessment(
+        org,
+        actor,
+        title=title or f"Risk assessment {today.year}",
+        assessment_date=today,
+        scope=previous.scope,
+        participants=previous.participants,
+        methodology=previous.methodology,
+        sources=previous.sources,
+    )
+    new.previous = previous
+    new.save(update_fields=["previous"])
+    node_map = {}
+    for lane in previous.lanes.prefetch_related("nodes"):
+        copy = Lane.objects.create(
+            organisation=org,
+            assessment=new,
+            name=lane.name,
+            description=lane.description,
+            created_by=actor,
+            updated_by=actor,
+        )
+        for node in lane.nodes.all():
+            old_pk = node.pk
+            node.pk = None
+            node.lane = copy
+            node.created_by = node.updated_by = actor
+            node.save()
+            node_map[old_pk] = node
+    CountryThreat.objects.bulk_create(
+        CountryThreat(
+            organisation=org,
+            assessment=new,
+            country=t.country,
+            category=t.category,
+            suggested_rating=t.suggested_rating,
+            suggestion_basis=t.suggestion_basis,
+            rating=t.rating,
+            override_reason=t.override_reason,
+            rationale=t.rationale,
+            sources=t.sources,
+            needs_reconfirmation=True,
+            created_by=actor,
+            updated_by=actor,
+        )
+        for t in previous.threats.all()
+    )
+    Vulnerability.objects.bulk_create(
+        Vulnerability(
+            organisation=org,
+            assessment=new,
+            node=node_map[v.node_id],
+            category=v.category,
+            suggested_rating=v.suggested_rating,
+            basis=v.basis,
+            rating=v.rating,
+            notes=v.notes,
+            needs_reconfirmation=True,
+            created_by=actor,
+            updated_by=actor,
+        )
+        for v in previous.vulnerabilities.all()
+    )
+    sync(new)  # fresh suggestions from the newest reference data and profile answers
+    audit.record(
+        AuditAction.CREATE,
+        organisation=org,
+        actor=actor,
+        target=new,
+        changes={"copied_from": previous.pk, "lanes": len({n.lane_id for n in node_map.values()})},
+    )
+    return new
+
+
+# -- step 1: lanes and nodes -----------------------------------------------------------------
+@transaction.atomic
+def create_lane(org, actor, assessment: Assessment, *, name: str, description: str = "") -> Lane:
+    ensure_draft(assessment)
+    name = (name or "").strip()
+    if not name:
+        raise _invalid("name", "A lane needs a name.")
+    lane = Lane(
+        organisation=org,
+        assessment=assessment,
+        name=name[:200],
+        description=description or "",
+        created_by=actor,
+        updated_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            lane.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"A lane named {name!r} already exists.", field_errors={"name": ["Taken."]}
+        ) from exc
+    _record(AuditAction.CREATE, org, actor, lane, {"name": [None, lane.name]})
+    return lane
+
+
+@transaction.atomic
+def update_lane(org, actor, lane: Lane, **fields) -> Lane:
+    ensure_draft(lane.assessment)
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise _invalid("name", "A lane needs a name.")
+    _update_audited(org, actor, lane, fields, ("name", "description"))
+    return lane
+
+
+@transaction.atomic
+def delete_lane(org, actor, lane: Lane) -> None:
+    assessment = lane.assessment
+    ensure_draft(assessment)
+    _record(AuditAction.DELETE, org, actor, lane, {"name": [lane.name, None]})
+    lane.delete()
+    sync(assessment)
+
+
+def clean_node(org, fields: dict) -> dict:
+    """Validate a node's fields the same way for forms, the API and CSV import."""
+    fields = dict(fields)
+    if "node_type" in fields and fields["node_type"] not in NodeType.values:
+        raise _invalid("node_type", f"Choose one of {', '.join(NodeType.values)}.")
+    if "mode" in fields:
+        fields["mode"] = fields["mode"] or ""
+        if fields["mode"] and fields["mode"] not in Mode.values:
+            raise _invalid("mode", f"Choose one of {', '.join(Mode.values)}.")
+    if fields.get("node_type") == NodeType.CARRIER_LEG and not fields.get("mode"):
+        raise _invalid("mode", "A carrier leg needs its mode: sea, air, rail or highway.")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()[:200]
+        if not fields["name"]:
+            raise _invalid("name", "Name the business partner or place.")
+    if "country" in fields:
+        code = (fields["country"] or "").strip().upper()
+        if pycountry.countries.get(alpha_2=code) is None:
+            raise _invalid("country", f"{fields['country']!r} is not an ISO 3166 country code.")
+        fields["country"] = code
+    if "activities" in fields:
+        activities = list(dict.fromkeys(fields["activities"] or []))
+        bad = [a for a in activities if a not in ACTIVITIES]
+        if bad:
+            raise _invalid("activities", f"Unknown activities: {', '.join(bad)}.")
+        fields["activities"] = activities
+    if "impact" in fields and fields["impact"] not in Rating.values:
+        raise _invalid("impact", "Impact is High, Medium or Low.")
+    site = fields.get("site")
+    if site is not None and site.organisation_id != org.pk:
+        raise NotFound("No such site.")
+    return fields
+
+
+@transaction.atomic
+def add_node(org, actor, lane: Lane, **fields) -> LaneNode:
+    ensure_draft(lane.assessment)
+    fields = clean_node(org, {"mode": "", "activities": [], "impact": "Medium", **fields})
+    last = lane.nodes.order_by("-position").values_list("position", flat=True).first() or 0
+    fields.setdefault("position", last + 1)
+    fields["position"] = fields["position"] or last + 1
+    node = LaneNode.objects.create(
+        organisation=org, lane=lane, created_by=actor, updated_by=actor, **fields
+    )
+    _record(AuditAction.CREATE, org, actor, node, audit.diff({}, audit.snapshot(node, NODE_FIELDS)))
+    sync(lane.assessment)
+    return node
+
+
+@transaction.atomic
+def update_node(org, actor, node: LaneNode, **fields) -> LaneNode:
+    ensure_draft(node.lane.assessment)
+    merged = {"node_type": node.node_type, "mode": node.mode, **fields}
+    fields = {k: v for k, v in clean_node(org, merged).items() if k in fields or k == "mode"}
+    _update_audited(org, actor, node, fields, NODE_FIELDS)
+    sync(node.lane.assessment)
+    return node
+
+
+@transaction.atomic
+def delete_node(org, actor, node: LaneNode) -> None:
+    assessment = node.lane.assessment
+    ensure_draft(assessment)
+    _record(AuditAction.DELETE, org, actor, node, audit.diff(audit.snapshot(node, NODE_FIELDS), {}))
+    node.delete()
+    sync(assessment)
+
+
+# -- keeping steps 2 and 3 in line with step 1 ------------------------------------------------
+def _suggestions(assessment: Assessment, countries) -> dict:
+    ref = assessment.reference_set or current_reference_set(assessment.organisation)
+    found: dict[tuple[str, str], list[ReferenceIndicator]] = {}
+    if ref is None:
+        return found
+    for ind in ref.indicators.filter(country__in=countries):
+        found.setdefault((ind.country, ind.category), []).append(ind)
+    return found
+
+
+def _basis(indicators) -> list[dict]:
+    return [
+        {
+            "rating": i.rating,
+            "indicator": i.indicator,
+            "source": i.source,
+            "source_url": i.source_url,
+            "source_date": i.source_date,
+        }
+        for i in indicators
+    ]
+
+
+def _site_suggestions(org, site_ids) -> dict[tuple[int, int], tuple[str, str]]:
+    """(site, category) -> (rating, basis) from the security profile covering each site."""
+    result = {}
+    if not site_ids:
+        return result
+    profiles = SecurityProfile.objects.for_org(org)
+    rows = (
+        profiles.filter(Q(site_id__in=site_ids) | Q(site__isnull=True))
+        .values("site_id", "answers__criterion__category")
+        .annotate(
+            applicable=Count(
+                "answers",
+                filter=Q(answers__retired=False) & ~Q(answers__status=AnswerStatus.NOT_APPLICABLE),
+            ),
+            meets=Count(
+                "answers", filter=Q(answers__retired=False, answers__status=AnswerStatus.MEETS)
+            ),
+        )
+    )
+    whole_org = {}
+    for row in rows:
+        category = row["answers__criterion__category"]
+        if category is None:
+            continue
+        rating = vulnerability_from_answers(row["meets"], row["applicable"])
+        if rating is None:
+            continue
+        basis = f"Security profile: {row['meets']} of {row['applicable']} criteria met"
+        if row["site_id"] is None:
+            whole_org[category] = (rating, basis)
+        else:
+            result[(row["site_id"], category)] = (rating, basis)
+    for site_id in site_ids:
+        for category, value in whole_org.items():
+            result.setdefault((site_id, category), value)
+    return result
+
+
+def sync(assessment: Assessment) -> None:
+    """Create the threat rows for every mapped country and the vulnerability rows for every
+    node, with suggestions; drop rows for countries and categories no longer mapped."""
+    org = assessment.organisation
+    nodes = list(LaneNode.objects.filter(lane__assessment=assessment))
+    countries = sorted({n.country for n in nodes})
+    suggestions = _suggestions(assessment, countries)
+    existing = {(t.country, t.category): t for t in assessment.threats.all()}
+    new_threats, refreshed = [], []
+    for country in countries:
+        for category in ThreatCategory.values:
+            indicators = suggestions.get((country, category), [])
+            suggested = worst(i.rating for i in indicators) or ""
+            threat = existing.get((country, category))
+            if threat is None:
+                new_threats.append(
+                    CountryThreat(
+                        organisation=org,
+                        assessment=assessment,
+                        country=country,
+                        category=category,
+                        suggested_rating=suggested,
+                        suggestion_basis=_basis(indicators),
+                    )
+                )
+            elif threat.suggested_rating != suggested:
+                threat.suggested_rating = suggested
+                threat.suggestion_basis = _basis(indicators)
+                refreshed.append(threat)
+    CountryThreat.objects.bulk_create(new_threats)
+    CountryThreat.objects.bulk_update(refreshed, ["suggested_rating", "suggestion_basis"])
+    assessment.threats.exclude(country__in=countries).delete()
+
+    site_suggestions = _site_suggestions(org, {n.site_id for n in nodes if n.site_id})
+    existing_v = {(v.node_id, v.category): v for v in assessment.vulnerabilities.all()}
+    wanted, new_vulns, refreshed_v = set(), [], []
+    for node in nodes:
+        for category in categories_for(node.node_type):
+            wanted.add((node.pk, category))
+            rating, basis = site_suggestions.get((node.site_id, category), ("", ""))
+            if not node.site_id:
+                basis = "Rated by hand until the partner's questionnaire is linked"
+            vuln = existing_v.get((node.pk, category))
+            if vuln is None:
+                new_vulns.append(
+                    Vulnerability(
+                        organisation=org,
+                        assessment=assessment,
+                        node=node,
+                        category=category,
+                        suggested_rating=rating,
+                        basis=basis,
+                    )
+                )
+            elif (vuln.suggested_rating, vuln.basis) != (rating, basis):
+                vuln.suggested_rating, vuln.basis = rating, basis
+                refreshed_v.append(vuln)
+    Vulnerability.objects.bulk_create(new_vulns)
+    Vulnerability.objects.bulk_update(refreshed_v, ["suggested_rating", "basis"])
+    stale = [v.pk for key, v in existing_v.items() if key not in wanted]
+    Vulnerability.objects.filter(pk__in=stale).delete()
+
+
+# -- step 2: threats -------------------------------------------------------------------------
+THREAT_FIELDS = ("rating", "override_reason", "rationale", "sources", "needs_reconfirmation")
+
+
+@transaction.atomic
+def rate_threat(
+    org, actor, threat: CountryThreat, *, rating: str, override_reason: str = "", **fields
+) -> CountryThreat:
+    """Accept the suggestion (same rating) or override it (a reason is required)."""
+    ensure_draft(threat.assessment)
+    if rating not in Rating.values:
+        raise _invalid("rating", "Rate High, Medium or Low.")
+    override_reason = (override_reason or "").strip()
+    if threat.suggested_rating and rating != threat.suggested_rating and not override_reason:
+        raise _invalid(
+            "override_reason",
+            f"The reference data suggests {threat.suggested_rating}; say why you rate "
+            f"{rating} instead.",
+        )
+    if rating == threat.suggested_rating:
+        override_reason = ""
+    values = {
+        "rating": rating,
+        "override_reason": override_reason,
+        "needs_reconfirmation": False,
+        **{k: (v or "").strip() for k, v in fields.items() if k in ("rationale", "sources")},
+    }
+    _update_audited(org, actor, threat, values, THREAT_FIELDS)
+    return threat
+
+
+@transaction.atomic
+def accept_suggestions(org, actor, assessment: Assessment) -> int:
+    """Accept every undecided threat suggestion; rows without one stay for a manual rating."""
+    ensure_draft(assessment)
+    pending = assessment.threats.filter(rating="").exclude(suggested_rating="")
+    count = 0
+    for threat in pending:
+        rate_threat(org, actor, threat, rating=threat.suggested_rating)
+        count += 1
+    return count
+
+
+# -- step 3: vulnerabilities -----------------------------------------------------------------
+@transaction.atomic
+def rate_vulnerability(
+    org, actor, vulnerability: Vulnerability, *, rating: str, notes: str | None = None
+) -> Vulnerability:
+    ensure_draft(vulnerability.assessment)
+    if rating not in Rating.values:
+        raise _invalid("rating", "Rate High, Medium or Low.")
+    values = {"rating": rating, "needs_reconfirmation": False}
+    if notes is not None:
+        values["notes"] = notes.strip()
+    _update_audited(org, actor, vulnerability, values, ("rating", "notes", "needs_reconfirmation"))
+    return vulnerability
+
+
+# -- step 4: risks, heat maps ----------------------------------------------------------------
+@dataclass
+class Risk:
+    vulnerability: Vulnerability
+    node: LaneNode
+    category: int
+    threat: str
+    vulnerability_rating: str
+    impact: str | None
+    score: int
+    band: str
+
+    @property
+    def category_name(self) -> str:
+        return category_name(self.category)
+
+
+def risks(assessment: Assessment) -> list[Risk]:
+    """Every rated vulnerability scored against the worst threat of its node's country."""
+    matrix = matrix_of(assessment)
+    threats: dict[str, list[str]] = {}
+    for country, rating in assessment.threats.exclude(rating="").values_list("country", "rating"):
+        threats.setdefault(country, []).append(rating)
+    result = []
+    vulns = assessment.vulnerabilities.exclude(rating="").select_related("node__lane", "node__site")
+    for v in vulns:
+        threat = worst(threats.get(v.node.country, []))
+        if threat is None:
+            continue
+        impact = v.node.impact if matrix.use_impact else None
+        score = matrix.score(threat, v.rating, impact)
+        result.append(
+            Risk(v, v.node, v.category, threat, v.rating, impact, score, matrix.band(score))
+        )
+    result.sort(key=lambda r: (-r.score, r.node.lane.name, r.node.position, r.category))
+    return result
+
+
+@dataclass
+class HeatMap:
+    columns: list[str]
+    rows: list[tuple[str, list[str | None]]]
+
+
+def country_heatmap(assessment: Assessment) -> HeatMap:
+    ratings = {(t.country, t.category): t.rating for t in assessment.threats.all()}
+    countries = sorted({c for c, _ in ratings})
+    rows = []
+    for country in countries:
+        name = getattr(pycountry.countries.get(alpha_2=country), "name", country)
+        rows.append(
+            (f"{country} · {name}", [ratings.get((country, c)) or None for c in ThreatCategory])
+        )
+    return HeatMap([c.label for c in ThreatCategory], rows)
+
+
+def lane_heatmap(assessment: Assessment, scored: list[Risk] | None = None) -> HeatMap:
+    scored = risks(assessment) if scored is None else scored
+    cells: dict[tuple[int, int], str] = {}
+    for risk in scored:
+        key = (risk.node.lane_id, risk.category)
+        cells[key] = worst([cells.get(key), risk.band])
+    rows = [
+        (lane.name, [cells.get((lane.pk, n)) for n in CATEGORIES])
+        for lane in assessment.lanes.all()
+    ]
+    return HeatMap([f"{n}. {category_name(n)}" for n in CATEGORIES], rows)
+
+
+# -- step 4: action plan ---------------------------------------------------------------------
+def _clean_action(org, assessment, fields: dict) -> dict:
+    fields = dict(fields)
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()[:200]
+        if not fields["title"]:
+            raise _invalid("title", "An action needs a title.")
+    if fields.get("status") and fields["status"] not in ActionStatus.values:
+        raise _invalid("status", f"Choose one of {', '.join(ActionStatus.values)}.")
+    if fields.get("msc_category") is not None and fields["msc_category"] not in CATEGORIES:
+        raise _invalid("msc_category", "MSC categories are 1 to 12.")
+    node = fields.get("node")
+    if node is not None and node.lane.assessment_id != assessment.pk:
+        raise NotFound("No such lane node in this assessment.")
+    owner = fields.get("owner")
+    if owner is not None and not Membership.objects.for_org(org).filter(user=owner).exists():
+        raise _invalid("owner", "The owner must be a member of the organisation.")
+    evidence = fields.get("evidence")
+    if evidence is not None and evidence.organisation_id != org.pk:
+        raise NotFound("No such evidence document.")
+    return fields
+
+
+@transaction.atomic
+def create_action(org, actor, assessment: Assessment, **fields) -> Action:
+    fields = _clean_action(org, assessment, fields)
+    if "title" not in fields:
+        raise _invalid("title", "An action needs a title.")
+    action = Action(
+        organisation=org, assessment=assessment, created_by=actor, updated_by=actor, **fields
+    )
+    if action.status == ActionStatus.DONE:
+        action.completed_at = timezone.now()
+    action.save()
+    _record(
+        AuditAction.CREATE,
+        org,
+        actor,
+        action,
+        audit.diff({}, audit.snapshot(action, ACTION_FIELDS)),
+    )
+    return action
+
+
+@transaction.atomic
+def update_action(org, actor, action: Action, **fields) -> Action:
+    """Actions stay workable after sign-off: closing them is what the plan is for."""
+    fields = _clean_action(org, action.assessment, fields)
+    if fields.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
+        fields["completed_at"] = timezone.now()
+    elif fields.get("status") not in (None, ActionStatus.DONE):
+        fields["completed_at"] = None
+    _update_audited(org, actor, action, fields, (*ACTION_FIELDS, "completed_at"))
+    return action
+
+
+@transaction.atomic
+def delete_action(org, actor, action: Action) -> None:
+    ensure_draft(action.assessment)
+    _record(AuditAction.DELETE, org, actor, action, {"title": [action.title, None]})
+    action.delete()
+
+
+def overdue_actions(org, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return (
+        Action.objects.for_org(org)
+        .filter(due_date__lt=today, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        .select_related("owner", "assessment")
+        .order_by("due_date")
+    )
+
+
+# -- step 1 by file: lanes from CSV ----------------------------------------------------------
+LANE_COLUMNS = ["lane", "position", "node_type", "mode", "name", "country", "activities"]
+OPTIONAL_LANE_COLUMNS = ["site", "impact"]
+
+
+@transaction.atomic
+def import_lanes_csv(org, actor, assessment: Assessment, uploaded) -> dict:
+    """Lanes and nodes from a CSV; every row checked first, one bad row imports nothing."""
+    from openctpat.profiles.models import Site
+
+    ensure_draft(assessment)
+    if uploaded.size > 5 * 1024 * 1024:
+        raise _invalid("file", "The file is larger than 5 MB.")
+    try:
+        text = uploaded.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _invalid("file", "The file is not UTF-8 text.") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in LANE_COLUMNS if c not in header]
+    if missing:
+        raise ValidationFailed(
+            f"Row 1: missing columns {', '.join(missing)}; expected "
+            f"{','.join(LANE_COLUMNS + OPTIONAL_LANE_COLUMNS)}.",
+            field_errors={"rows": [f"Row 1: missing columns {', '.join(missing)}."]},
+        )
+    sites = {s.name.lower(): s for s in Site.objects.for_org(org)}
+    existing = {lane.name: lane for lane in assessment.lanes.all()}
+    errors, planned = [], []
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        try:
+            position = int(row["position"]) if row["position"] else None
+            if position is not None and position < 1:
+                raise ValueError
+        except ValueError:
+            errors.append(f"Row {number}: position {row['position']!r} is not a whole number ≥ 1.")
+            continue
+        if not row["lane"]:
+            errors.append(f"Row {number}: the lane name is empty.")
+            continue
+        site = None
+        if row.get("site"):
+            site = sites.get(row["site"].lower())
+            if site is None:
+                errors.append(f"Row {number}: no site named {row['site']!r}.")
+                continue
+        fields = {
+            "node_type": row["node_type"],
+            "mode": row["mode"],
+            "name": row["name"],
+            "country": row["country"],
+            "activities": [a.strip() for a in row["activities"].split(";") if a.strip()],
+            "impact": row.get("impact") or "Medium",
+            "site": site,
+        }
+        try:
+            fields = clean_node(org, fields)
+        except ValidationFailed as exc:
+            errors.append(f"Row {number}: {exc.message}")
+            continue
+        planned.append((row["lane"], position, fields))
+    if errors:
+        raise ValidationFailed(
+            f"Nothing was imported: {len(errors)} row(s) have errors.",
+            field_errors={"rows": errors},
+        )
+    if not planned:
+        raise ValidationFailed("The file has no rows.", field_errors={"rows": ["No rows."]})
+    lanes_created = 0
+    for lane_name, position, fields in planned:
+        lane = existing.get(lane_name)
+        if lane is None:
+            lane = create_lane(org, actor, assessment, name=lane_name)
+            existing[lane_name] = lane
+            lanes_created += 1
+        add_node(org, actor, lane, position=position, **fields)
+    return {"lanes_created": lanes_created, "nodes_created": len(planned)}
+
+
+def lane_rows_for_export(assessment: Assessment):
+    return LaneNode.objects.filter(lane__assessment=assessment).select_related("lane", "site")

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "risk"
+urlpatterns = [
+    path("", views.assessment_list, name="list"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("reference/", views.reference, name="reference"),
+    path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/lanes/", views.lanes, name="lanes"),
+    path("<int:pk>/lanes/import/", views.lanes_import, name="lanes_import"),
+    path("<int:pk>/threats/", views.threats, name="threats"),
+    path("<int:pk>/vulnerabilities/", views.vulnerabilities, name="vulnerabilities"),
+    path("<int:pk>/risks/", views.risk_list, name="risks"),
+    path("<int:pk>/method/", views.method, name="method"),
+    path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("<int:pk>/copy-forward/", views.copy_forward, name="copy_forward"),
+    path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("lanes/<int:pk>/", views.lane_detail, name="lane"),
+    path("lanes/<int:pk>/delete/", views.lane_delete, name="lane_delete"),
+    path("nodes/<int:pk>/", views.node_edit, name="node"),
+    path("nodes/<int:pk>/delete/", views.node_delete, name="node_delete"),
+    path("threats/<int:pk>/rate/", views.threat_rate, name="threat_rate"),
+    path("vulnerabilities/<int:pk>/rate/", views.vulnerability_rate, name="vulnerability_rate"),
+    path("actions/<int:pk>/", views.action_edit, name="action"),
+]

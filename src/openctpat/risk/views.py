@@ -1,0 +1,463 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from openctpat.accounts.decorators import org_view
+from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.errors import DomainError
+from openctpat.profiles.forms import apply_domain_error
+
+from . import exports, services
+from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MatrixForm, MethodForm, NodeForm
+from .models import (
+    Action,
+    Assessment,
+    CountryThreat,
+    Lane,
+    LaneNode,
+    Rating,
+    Vulnerability,
+)
+
+STEPS = [
+    ("lanes", "1. Cargo flow"),
+    ("threats", "2. Country threats"),
+    ("vulnerabilities", "3. Vulnerabilities"),
+    ("risks", "4. Risks and actions"),
+    ("method", "5. Method and sign-off"),
+]
+
+
+def _assessment(request, pk) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.for_org(request.org).select_related("signed_off_by", "reference_set"),
+        pk=pk,
+    )
+
+
+def _require_change(request) -> None:
+    if not has_perm(request.role, Perm.CHANGE):
+        raise DjangoPermissionDenied("Your role does not allow this.")
+
+
+def _context(request, assessment, step, **extra) -> dict:
+    return {
+        "assessment": assessment,
+        "steps": STEPS,
+        "step": step,
+        "editable": not assessment.is_frozen and has_perm(request.role, Perm.CHANGE),
+        **extra,
+    }
+
+
+def _form_save(request, form, call, success: str, redirect_to):
+    """Run a service with a valid form; show its errors on the form instead of failing."""
+    if request.method != "POST":
+        return None
+    _require_change(request)
+    if not form.is_valid():
+        return None
+    try:
+        call(form.cleaned_data)
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None
+    messages.success(request, success)
+    return redirect_to
+
+
+# -- assessments -----------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def assessment_list(request):
+    form = AssessmentForm(
+        request.POST or None,
+        initial={
+            "title": f"Risk assessment {timezone.localdate().year}",
+            "assessment_date": timezone.localdate(),
+        },
+    )
+    created = {}
+
+    def create(data):
+        created["a"] = services.create_assessment(request.org, request.user, **data)
+
+    done = _form_save(request, form, create, "Risk assessment started.", None)
+    if done is None and created:
+        return redirect("risk:lanes", pk=created["a"].pk)
+    assessments = Assessment.objects.for_org(request.org).select_related("signed_off_by")
+    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    overdue = services.overdue_actions(request.org)[:20]
+    return render(
+        request, "risk/list.html", {"form": form, "page": page, "query": "", "overdue": overdue}
+    )
+
+
+@org_view(Perm.VIEW)
+def assessment_detail(request, pk):
+    assessment = _assessment(request, pk)
+    context = _context(
+        request,
+        assessment,
+        "overview",
+        readiness=services.readiness(assessment),
+        lanes=assessment.lanes.count(),
+        countries=assessment.threats.values("country").distinct().count(),
+        actions=assessment.actions.count(),
+    )
+    return render(request, "risk/detail.html", context)
+
+
+@org_view(Perm.VIEW)
+def method(request, pk):
+    assessment = _assessment(request, pk)
+    initial = {k: getattr(assessment, k) for k in services.ASSESSMENT_FIELDS}
+    form = MethodForm(request.POST or None, initial=initial)
+
+    def save(data):
+        services.update_assessment(request.org, request.user, assessment, **data)
+
+    done = _form_save(request, form, save, "Saved.", redirect("risk:method", pk=pk))
+    if done:
+        return done
+    context = _context(
+        request, assessment, "method", form=form, readiness=services.readiness(assessment)
+    )
+    return render(request, "risk/method.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def sign_off(request, pk):
+    assessment = _assessment(request, pk)
+    services.sign_off(request.org, request.user, assessment, request.role)
+    messages.success(request, "Risk assessment signed off. It is now read-only.")
+    return redirect("risk:detail", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def copy_forward(request, pk):
+    new = services.copy_forward(request.org, request.user, _assessment(request, pk))
+    messages.success(request, "Copied forward: re-confirm every rating, then sign off.")
+    return redirect("risk:detail", pk=new.pk)
+
+
+@org_view(Perm.VIEW)
+def report_pdf(request, pk):
+    assessment = _assessment(request, pk)
+    response = HttpResponse(
+        exports.build_pdf(assessment, request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(assessment, "pdf")}"'
+    )
+    return response
+
+
+@org_view(Perm.VIEW)
+def report_xlsx(request, pk):
+    from .api import XLSX
+
+    assessment = _assessment(request, pk)
+    response = HttpResponse(exports.build_xlsx(assessment, request.user), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(assessment, "xlsx")}"'
+    )
+    return response
+
+
+# -- step 1 ----------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def lanes(request, pk):
+    assessment = _assessment(request, pk)
+    form = LaneForm(request.POST or None)
+    created = {}
+
+    def create(data):
+        created["lane"] = services.create_lane(request.org, request.user, assessment, **data)
+
+    _form_save(request, form, create, "Lane added; now add its parties in order.", None)
+    if created:
+        return redirect("risk:lane", pk=created["lane"].pk)
+    items = []
+    for lane in assessment.lanes.prefetch_related("nodes"):
+        items.append((lane, mark_safe(exports.lane_diagram(lane))))  # noqa: S308 (escaped SVG)
+    context = _context(request, assessment, "lanes", form=form, items=items, file_form=FileForm())
+    return render(request, "risk/lanes.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def lanes_import(request, pk):
+    assessment = _assessment(request, pk)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose the CSV file to import.")
+        return redirect("risk:lanes", pk=pk)
+    try:
+        result = services.import_lanes_csv(
+            request.org, request.user, assessment, form.cleaned_data["file"]
+        )
+    except DomainError as exc:
+        rows = exc.field_errors.get("rows", [])
+        context = _context(request, assessment, "lanes", message=exc.message, rows=rows)
+        return render(request, "risk/import_errors.html", context, status=422)
+    messages.success(
+        request, f"Imported {result['nodes_created']} parties, {result['lanes_created']} new lanes."
+    )
+    return redirect("risk:lanes", pk=pk)
+
+
+def _lane(request, pk) -> Lane:
+    return get_object_or_404(Lane.objects.for_org(request.org).select_related("assessment"), pk=pk)
+
+
+@org_view(Perm.VIEW)
+def lane_detail(request, pk):
+    lane = _lane(request, pk)
+    form = NodeForm(request.POST or None, org=request.org)
+
+    def add(data):
+        services.add_node(request.org, request.user, lane, **data)
+
+    done = _form_save(request, form, add, "Party added.", redirect("risk:lane", pk=pk))
+    if done:
+        return done
+    nodes = lane.nodes.select_related("site")
+    context = _context(
+        request,
+        lane.assessment,
+        "lanes",
+        lane=lane,
+        nodes=nodes,
+        form=form,
+        svg=mark_safe(exports.lane_diagram(lane)),  # noqa: S308 (the module escapes all text)
+    )
+    return render(request, "risk/lane.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def lane_delete(request, pk):
+    lane = _lane(request, pk)
+    services.delete_lane(request.org, request.user, lane)
+    messages.success(request, f"Lane {lane.name} deleted.")
+    return redirect("risk:lanes", pk=lane.assessment_id)
+
+
+@org_view(Perm.CHANGE)
+def node_edit(request, pk):
+    node = get_object_or_404(
+        LaneNode.objects.for_org(request.org).select_related("lane__assessment"), pk=pk
+    )
+    initial = {k: getattr(node, k) for k in services.NODE_FIELDS}
+    form = NodeForm(request.POST or None, initial=initial, org=request.org)
+
+    def save(data):
+        services.update_node(request.org, request.user, node, **data)
+
+    done = _form_save(request, form, save, "Party saved.", redirect("risk:lane", pk=node.lane_id))
+    if done:
+        return done
+    context = _context(request, node.lane.assessment, "lanes", node=node, form=form)
+    return render(request, "risk/node.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def node_delete(request, pk):
+    node = get_object_or_404(
+        LaneNode.objects.for_org(request.org).select_related("lane__assessment"), pk=pk
+    )
+    services.delete_node(request.org, request.user, node)
+    messages.success(request, f"{node.name} removed from the lane.")
+    return redirect("risk:lane", pk=node.lane_id)
+
+
+# -- step 2 ----------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def threats(request, pk):
+    assessment = _assessment(request, pk)
+    if request.method == "POST":
+        _require_change(request)
+        count = services.accept_suggestions(request.org, request.user, assessment)
+        messages.success(request, f"{count} suggestions accepted.")
+        return redirect("risk:threats", pk=pk)
+    page = Paginator(assessment.threats.all(), 60).get_page(request.GET.get("page"))
+    context = _context(
+        request,
+        assessment,
+        "threats",
+        page=page,
+        query="",
+        ratings=Rating.values,
+        heat=services.country_heatmap(assessment),
+    )
+    return render(request, "risk/threats.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def threat_rate(request, pk):
+    threat = get_object_or_404(
+        CountryThreat.objects.for_org(request.org).select_related("assessment"), pk=pk
+    )
+    try:
+        services.rate_threat(
+            request.org,
+            request.user,
+            threat,
+            rating=request.POST.get("rating", ""),
+            override_reason=request.POST.get("override_reason", ""),
+            rationale=request.POST.get("rationale", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, f"{threat}: {exc.message}")
+    return redirect(request.POST.get("next") or f"/risk/{threat.assessment_id}/threats/")
+
+
+# -- step 3 ----------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def vulnerabilities(request, pk):
+    assessment = _assessment(request, pk)
+    vulns = assessment.vulnerabilities.select_related("node__lane")
+    page = Paginator(vulns, 60).get_page(request.GET.get("page"))
+    context = _context(
+        request, assessment, "vulnerabilities", page=page, query="", ratings=Rating.values
+    )
+    return render(request, "risk/vulnerabilities.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def vulnerability_rate(request, pk):
+    vuln = get_object_or_404(
+        Vulnerability.objects.for_org(request.org).select_related("assessment", "node"), pk=pk
+    )
+    try:
+        services.rate_vulnerability(
+            request.org,
+            request.user,
+            vuln,
+            rating=request.POST.get("rating", ""),
+            notes=request.POST.get("notes"),
+        )
+    except DomainError as exc:
+        messages.error(request, f"{vuln}: {exc.message}")
+    return redirect(request.POST.get("next") or f"/risk/{vuln.assessment_id}/vulnerabilities/")
+
+
+# -- step 4 ----------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def risk_list(request, pk):
+    assessment = _assessment(request, pk)
+    form = ActionForm(request.POST or None, org=request.org, assessment=assessment)
+
+    def create(data):
+        services.create_action(request.org, request.user, assessment, **data)
+
+    done = _form_save(request, form, create, "Action added.", redirect("risk:risks", pk=pk))
+    if done:
+        return done
+    scored = services.risks(assessment)
+    context = _context(
+        request,
+        assessment,
+        "risks",
+        form=form,
+        risks=scored[:50],
+        risk_count=len(scored),
+        lane_heat=services.lane_heatmap(assessment, scored),
+        matrix=services.matrix_of(assessment),
+        actions=assessment.actions.select_related("owner", "node"),
+        today=timezone.localdate(),
+        can_act=has_perm(request.role, Perm.CHANGE),
+    )
+    return render(request, "risk/risks.html", context)
+
+
+@org_view(Perm.VIEW)
+def action_edit(request, pk):
+    action = get_object_or_404(
+        Action.objects.for_org(request.org).select_related("assessment"), pk=pk
+    )
+    fields = [f for f in services.ACTION_FIELDS if f != "criterion"]
+    form = ActionForm(
+        request.POST or None,
+        initial={f: getattr(action, f) for f in fields},
+        org=request.org,
+        assessment=action.assessment,
+    )
+
+    def save(data):
+        services.update_action(request.org, request.user, action, **data)
+
+    target = redirect("risk:risks", pk=action.assessment_id)
+    done = _form_save(request, form, save, "Action saved.", target)
+    if done:
+        return done
+    context = _context(request, action.assessment, "risks", action=action, form=form)
+    context["can_act"] = has_perm(request.role, Perm.CHANGE)
+    return render(request, "risk/action.html", context)
+
+
+# -- settings --------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def matrix(request):
+    current = services.settings_for(request.org)
+    form = MatrixForm(
+        request.POST or None, initial={f: getattr(current, f) for f in services.MATRIX_FIELDS}
+    )
+    if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
+        raise DjangoPermissionDenied("Only an owner changes the risk matrix.")
+
+    def save(data):
+        services.update_matrix(request.org, request.user, **data)
+
+    done = _form_save(request, form, save, "Risk matrix saved.", redirect("risk:matrix"))
+    if done:
+        return done
+    context = {"form": form, "matrix": services.matrix_for(request.org)}
+    return render(request, "risk/matrix.html", context)
+
+
+@org_view(Perm.VIEW)
+def reference(request):
+    form = FileForm(request.POST or None, request.FILES or None)
+    rows = []
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.MANAGE_ORGANISATION):
+            raise DjangoPermissionDenied("Only an owner imports reference data.")
+        if form.is_valid():
+            try:
+                ref = services.import_indicators(
+                    request.org, request.user, form.cleaned_data["file"]
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+                rows = exc.field_errors.get("rows", [])
+            else:
+                messages.success(request, f"Imported {ref}.")
+                return redirect("risk:reference")
+    sets = services.reference_sets(request.org)
+    current = services.current_reference_set(request.org)
+    country = (request.GET.get("country") or "").upper()[:2]
+    indicators = current.indicators.all() if current else []
+    if current and country:
+        indicators = indicators.filter(country=country)
+    page = Paginator(indicators, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "rows": rows,
+        "sets": sets[:20],
+        "current": current,
+        "page": page,
+        "query": f"country={country}" if country else "",
+        "country": country,
+    }
+    return render(request, "risk/reference.html", context)

@@ -1,0 +1,63 @@
+"""Factories for risk assessments, lanes, nodes, ratings and actions."""
+
+import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from openctpat.risk import services
+from openctpat.risk.models import Assessment
+
+from . import owner_of
+
+_seq = itertools.count(1)
+
+INDICATORS_CSV = (
+    "country,category,rating,indicator,source,source_url,source_date\n"
+    "MX,contraband_smuggling,High,Test major drug transit country,Test list,"
+    "https://example.test/list,2026-01\n"
+)
+
+
+def make_assessment(org, **fields) -> Assessment:
+    return services.create_assessment(
+        org, owner_of(org), title=fields.pop("title", f"Assessment {next(_seq)}"), **fields
+    )
+
+
+def make_lane(org, assessment=None, name=None):
+    assessment = assessment or make_assessment(org)
+    return services.create_lane(org, owner_of(org), assessment, name=name or f"Lane {next(_seq)}")
+
+
+def make_node(org, lane=None, **fields):
+    lane = lane or make_lane(org)
+    values = {
+        "node_type": "manufacturer",
+        "name": f"Supplier {next(_seq)}",
+        "country": "MX",
+        "activities": ["stuffing", "sealing"],
+        **fields,
+    }
+    return services.add_node(org, owner_of(org), lane, **values)
+
+
+def make_threat(org):
+    node = make_node(org)
+    return node.lane.assessment.threats.first()
+
+
+def make_vulnerability(org):
+    node = make_node(org)
+    return node.vulnerabilities.first()
+
+
+def make_action(org):
+    node = make_node(org)
+    return services.create_action(
+        org, owner_of(org), node.lane.assessment, title="Audit the supplier", node=node
+    )
+
+
+def make_reference_set(org):
+    upload = SimpleUploadedFile("indicators.csv", INDICATORS_CSV.encode())
+    return services.import_indicators(org, owner_of(org), upload)
