@@ -59,7 +59,7 @@ OBJECTS = {
     "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
 }
 # Path parameters that are not object ids (a version number within a document).
-OBJECTS_EXTRA = {"number": 1}
+OBJECTS_EXTRA = {"number": 1, "country": "MX"}
 # Page URL name -> which object its ``pk`` is.
 PAGE_OBJECTS = {
     "accounts:member_role": "membership_id",
@@ -101,6 +101,8 @@ PAGE_OBJECTS = {
     "risk:node": "node_id",
     "risk:node_delete": "node_id",
     "risk:threat_rate": "threat_id",
+    "risk:country_rate_open": "assessment_id",
+    "risk:node_rate_open": "node_id",
     "risk:vulnerability_rate": "vulnerability_id",
     "risk:action": "action_id",
 }

@@ -5,6 +5,7 @@ from openctpat.accounts.decorators import org_view
 from openctpat.accounts.models import ApiToken, Invitation, Membership
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.profiles import services as profile_services
+from openctpat.risk import services as risk_services
 
 from . import services
 from .audit import verify_chains
@@ -23,6 +24,7 @@ def home(request):
         "active_tokens": ApiToken.objects.for_org(org).filter(revoked_at__isnull=True).count(),
         "recent": [],
         "program": profile_services.dashboard(org),
+        "overdue_actions": list(risk_services.overdue_actions(org)[:10]),
     }
     if has_perm(request.role, Perm.VIEW_AUDIT):
         context["recent"] = services.audit_entries(org)[:10]

@@ -5,7 +5,6 @@ Each (thing, due date) is announced once; a changed date is announced again.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from openctpat.accounts.models import Membership, Organisation
-from openctpat.accounts.roles import Role
+from openctpat.accounts.models import Organisation
+from openctpat.core.reminders import SOURCES, Due, owner_emails, register
 
 from . import services
 from .models import Answer, AnswerStatus, EvidenceDocument, Reminder, SecurityProfile
@@ -23,26 +22,9 @@ EVIDENCE_NOTICE_DAYS = services.EXPIRY_WARNING_DAYS
 ANSWER_NOTICE_DAYS = 7
 
 
-@dataclass
-class Due:
-    kind: str
-    object_id: int
-    due_date: datetime.date
-    line: str
-    recipients: list[str]
-
-
-def _owners(org) -> list[str]:
-    return list(
-        Membership.objects.for_org(org)
-        .filter(role=Role.OWNER)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
-    )
-
-
+@register
 def due_reminders(org, today: datetime.date) -> list[Due]:
-    owners = _owners(org)
+    owners = owner_emails(org)
     due: list[Due] = []
     soon = today + datetime.timedelta(days=EVIDENCE_NOTICE_DAYS)
     for doc in EvidenceDocument.objects.for_org(org).filter(review_date__lte=soon):
@@ -100,7 +82,8 @@ def send_reminders(today: datetime.date | None = None) -> int:
     sent = 0
     for org in Organisation.objects.order_by("pk"):
         digests: dict[str, list[str]] = {}
-        for item in due_reminders(org, today):
+        due = [item for source in SOURCES for item in source(org, today)]
+        for item in due:
             if not item.recipients:
                 continue
             try:

@@ -586,6 +586,37 @@ def rate_vulnerability(request, vulnerability_id: int, payload: VulnerabilityPat
     return services.rate_vulnerability(request.org, request.user, vuln, **payload.dict())
 
 
+class BulkRatingIn(StrictInput):
+    rating: Rating
+
+
+class CountOut(Schema):
+    rated: int
+
+
+@router.post(
+    "/assessments/{assessment_id}/countries/{country}/rate-open",
+    response=responses({200: CountOut}),
+)
+def rate_open_threats(request, assessment_id: int, country: str, payload: BulkRatingIn):
+    require(request, Perm.CHANGE)
+    assessment = _assessment(request, assessment_id)
+    count = services.rate_open_threats_of_country(
+        request.org, request.user, assessment, country.upper()[:2], payload.rating
+    )
+    return {"rated": count}
+
+
+@router.post("/nodes/{node_id}/vulnerabilities/rate-open", response=responses({200: CountOut}))
+def rate_open_vulnerabilities(request, node_id: int, payload: BulkRatingIn):
+    require(request, Perm.CHANGE)
+    node = _get(request, LaneNode, node_id, "lane__assessment")
+    count = services.rate_open_vulnerabilities_of_node(
+        request.org, request.user, node, payload.rating
+    )
+    return {"rated": count}
+
+
 # -- step 4 ----------------------------------------------------------------------------------
 def _risk_out(risk) -> dict:
     return {

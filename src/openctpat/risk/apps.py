@@ -19,3 +19,4 @@ class RiskConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_load_reference_indicators, sender=self, dispatch_uid="risk-ref")
+        from . import reminders  # noqa: F401  (registers its reminder source)

@@ -637,3 +637,36 @@ def lane_svg(title: str, nodes: list[DiagramNode], per_row: int = 5) -> str:
 
     out.append("</svg>")
     return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Pieces for an HTML rendering of a lane (the PDF report lays the boxes out as HTML, whose
+# text WeasyPrint sets far faster than SVG text; the icons stay SVG).
+# --------------------------------------------------------------------------------------------
+
+
+def icon_svg(node_type: str, mode: str | None = None) -> str:
+    """A node's icon on its tile as a standalone SVG with no text."""
+    icon = _icon_name(_clean(node_type).lower(), _clean(mode).lower())
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36" width="36" height="36">'
+        f'<rect width="36" height="36" rx="6" fill="{TILE}"/>'
+        f'<g transform="translate(2 2)">{_ICON_SHAPES[icon]}</g></svg>'
+    )
+
+
+def describe(node: DiagramNode) -> dict:
+    """What a box shows, as plain (unescaped) text."""
+    node_type = _clean(node.node_type).lower()
+    mode = _clean(node.mode).lower()
+    type_name = TYPE_NAMES.get(node_type) or _humanise(node_type) or "Other"
+    if node_type == "carrier_leg" and (MODE_NAMES.get(mode) or _humanise(mode)):
+        type_name = f"{type_name} \u00b7 {MODE_NAMES.get(mode) or _humanise(mode)}"
+    return {
+        "type_name": type_name,
+        "label": _clean(node.label),
+        "country": country_display(node.country),
+        "activities": [_clean(a).replace("_", " ") for a in (node.activities or []) if a],
+        "risk": _normalise_risk(node.risk),
+        "icon": _icon_name(node_type, mode),
+    }

@@ -11,7 +11,7 @@ from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
 
 from . import services
-from .diagram import DiagramNode, lane_svg
+from .diagram import DiagramNode, describe, icon_svg, lane_svg
 from .models import ACTIVITIES, Assessment, Lane
 
 
@@ -19,22 +19,39 @@ def filename(assessment: Assessment, ext: str) -> str:
     return f"risk-assessment-{assessment.assessment_date:%Y-%m-%d}-{assessment.pk}.{ext}"
 
 
-def _diagram(lane: Lane, nodes, bands=None) -> str:
+def _diagram_nodes(nodes, bands=None) -> list[DiagramNode]:
     bands = bands or {}
-    return lane_svg(
-        lane.name,
-        [
-            DiagramNode(
-                label=n.name,
-                node_type=n.node_type,
-                country=n.country,
-                mode=n.mode or None,
-                activities=[ACTIVITIES.get(a, a) for a in n.activities],
-                risk=bands.get(n.pk),
-            )
-            for n in nodes
-        ],
-    )
+    return [
+        DiagramNode(
+            label=n.name,
+            node_type=n.node_type,
+            country=n.country,
+            mode=n.mode or None,
+            activities=[ACTIVITIES.get(a, a) for a in n.activities],
+            risk=bands.get(n.pk),
+        )
+        for n in nodes
+    ]
+
+
+def _diagram(lane: Lane, nodes, bands=None) -> str:
+    return lane_svg(lane.name, _diagram_nodes(nodes, bands))
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def flow_rows(nodes, bands=None, per_row: int = 5) -> list[list[dict]]:
+    """The lane as rows of boxes for the PDF (same content and order as the SVG)."""
+    boxes = []
+    icons: dict[str, str] = {}
+    for index, node in enumerate(_diagram_nodes(nodes, bands), start=1):
+        box = describe(node)
+        if box["icon"] not in icons:
+            icons[box["icon"]] = _data_uri(icon_svg(node.node_type, node.mode))
+        boxes.append({**box, "index": index, "icon_uri": icons[box["icon"]]})
+    return [boxes[i : i + per_row] for i in range(0, len(boxes), per_row)]
 
 
 def lane_diagram(lane: Lane) -> str:
@@ -53,23 +70,15 @@ def report_context(assessment: Assessment) -> dict:
     bands = _node_bands(scored)
     lanes = []
     for lane in assessment.lanes.prefetch_related("nodes"):
-        nodes = list(lane.nodes.all())
-        svg = _diagram(lane, nodes, bands)
-        lanes.append(
-            {
-                "lane": lane,
-                "nodes": nodes,
-                "svg": svg,
-                "svg_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-            }
-        )
-    vulnerabilities = assessment.vulnerabilities.select_related("node__lane")
+        lanes.append({"lane": lane, "rows": flow_rows(lane.nodes.all(), bands)})
+    vulnerabilities = list(assessment.vulnerabilities.select_related("node__lane"))
     return {
         "assessment": assessment,
         "org": assessment.organisation,
         "lanes": lanes,
         "threats": assessment.threats.all(),
-        "vulnerabilities": vulnerabilities,
+        "vulnerability_matrix": vulnerability_matrix(vulnerabilities),
+        "vulnerability_notes": [v for v in vulnerabilities if v.notes],
         "risks": scored,
         "top_risks": scored[:25],
         "country_heatmap": services.country_heatmap(assessment),
@@ -77,8 +86,21 @@ def report_context(assessment: Assessment) -> dict:
         "matrix": services.matrix_of(assessment),
         "actions": assessment.actions.select_related("owner", "node", "criterion", "evidence"),
         "readiness": services.readiness(assessment),
+        "categories": [(n, category_name(n)) for n in range(1, 13)],
         "generated_at": timezone.now(),
     }
+
+
+def vulnerability_matrix(vulnerabilities) -> list[dict]:
+    """One row per party, one cell per MSC category (None where it does not apply)."""
+    rows: dict[int, dict] = {}
+    for v in vulnerabilities:
+        row = rows.setdefault(v.node_id, {"node": v.node, "cells": [None] * 12})
+        row["cells"][v.category - 1] = v.rating or "?"
+    for row in rows.values():
+        # One monospaced cell per party: three characters per category keeps the columns.
+        row["letters"] = "".join(f"{(c or '-')[0]:<3}" for c in row["cells"])
+    return sorted(rows.values(), key=lambda r: (r["node"].lane.name, r["node"].position))
 
 
 def _record_export(assessment, actor, kind) -> None:

@@ -629,6 +629,17 @@ def accept_suggestions(org, actor, assessment: Assessment) -> int:
     return count
 
 
+@transaction.atomic
+def rate_open_threats_of_country(org, actor, assessment, country: str, rating: str) -> int:
+    """Rate a country's undecided categories that have no suggestion in one go."""
+    ensure_draft(assessment)
+    count = 0
+    for threat in assessment.threats.filter(country=country, rating="", suggested_rating=""):
+        rate_threat(org, actor, threat, rating=rating)
+        count += 1
+    return count
+
+
 # -- step 3: vulnerabilities -----------------------------------------------------------------
 @transaction.atomic
 def rate_vulnerability(
@@ -642,6 +653,17 @@ def rate_vulnerability(
         values["notes"] = notes.strip()
     _update_audited(org, actor, vulnerability, values, ("rating", "notes", "needs_reconfirmation"))
     return vulnerability
+
+
+@transaction.atomic
+def rate_open_vulnerabilities_of_node(org, actor, node: LaneNode, rating: str) -> int:
+    """Rate a party's undecided (or to re-confirm) categories in one go."""
+    ensure_draft(node.lane.assessment)
+    count = 0
+    for vuln in node.vulnerabilities.filter(Q(rating="") | Q(needs_reconfirmation=True)):
+        rate_vulnerability(org, actor, vuln, rating=vuln.rating or rating)
+        count += 1
+    return count
 
 
 # -- step 4: risks, heat maps ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -289,16 +290,54 @@ def threats(request, pk):
         messages.success(request, f"{count} suggestions accepted.")
         return redirect("risk:threats", pk=pk)
     page = Paginator(assessment.threats.all(), 60).get_page(request.GET.get("page"))
+    open_countries = (
+        assessment.threats.filter(rating="", suggested_rating="")
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by("country")
+    )
     context = _context(
         request,
         assessment,
         "threats",
+        open_countries=open_countries,
         page=page,
         query="",
         ratings=Rating.values,
         heat=services.country_heatmap(assessment),
     )
     return render(request, "risk/threats.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def country_rate_open(request, pk):
+    assessment = _assessment(request, pk)
+    country = request.POST.get("country", "").upper()[:2]
+    rating = request.POST.get("rating", "")
+    if rating not in Rating.values:
+        messages.error(request, "Choose High, Medium or Low.")
+    else:
+        count = services.rate_open_threats_of_country(
+            request.org, request.user, assessment, country, rating
+        )
+        messages.success(request, f"{country}: {count} open threat ratings set to {rating}.")
+    return redirect("risk:threats", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def node_rate_open(request, pk):
+    node = get_object_or_404(
+        LaneNode.objects.for_org(request.org).select_related("lane__assessment"), pk=pk
+    )
+    rating = request.POST.get("rating", "")
+    if rating not in Rating.values:
+        messages.error(request, "Choose High, Medium or Low.")
+    else:
+        count = services.rate_open_vulnerabilities_of_node(request.org, request.user, node, rating)
+        messages.success(request, f"{node.name}: {count} open categories rated.")
+    return redirect("risk:vulnerabilities", pk=node.lane.assessment_id)
 
 
 @require_POST
@@ -327,8 +366,20 @@ def vulnerabilities(request, pk):
     assessment = _assessment(request, pk)
     vulns = assessment.vulnerabilities.select_related("node__lane")
     page = Paginator(vulns, 60).get_page(request.GET.get("page"))
+    open_nodes = (
+        LaneNode.objects.filter(lane__assessment=assessment)
+        .filter(Q(vulnerabilities__rating="") | Q(vulnerabilities__needs_reconfirmation=True))
+        .select_related("lane")
+        .distinct()
+    )
     context = _context(
-        request, assessment, "vulnerabilities", page=page, query="", ratings=Rating.values
+        request,
+        assessment,
+        "vulnerabilities",
+        page=page,
+        query="",
+        ratings=Rating.values,
+        open_nodes=open_nodes,
     )
     return render(request, "risk/vulnerabilities.html", context)
 

@@ -237,3 +237,20 @@ def test_overdue_actions(org_a):
         status=ActionStatus.DONE,
     )
     assert list(services.overdue_actions(org_a)) == [late]
+
+
+def test_due_and_overdue_actions_are_reminded(org_a):
+    from django.core import mail
+
+    from openctpat.profiles.reminders import send_reminders
+
+    node = make_node(org_a)
+    owner = owner_of(org_a)
+    services.create_action(
+        org_a, owner, node.lane.assessment, title="Fix seals", due_date=datetime.date(2026, 11, 1)
+    )
+    assert send_reminders(datetime.date(2026, 11, 23)) == 1
+    assert (
+        "'Fix seals'" in mail.outbox[0].body and "overdue since 2026-11-01" in mail.outbox[0].body
+    )
+    assert send_reminders(datetime.date(2026, 11, 23)) == 0
