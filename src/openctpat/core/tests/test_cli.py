@@ -38,8 +38,19 @@ class TestCli:
         importer = Organisation.objects.get(name="Acme Imports Inc.")
         roles = set(Membership.objects.for_org(importer).values_list("role", flat=True))
         assert roles == set(Role.values)
+        from openctpat.profiles.models import SecurityProfile
+        from openctpat.risk.models import Assessment
+        from openctpat.risk.services import readiness
+
+        profile = SecurityProfile.objects.for_org(importer).get(entity_type="importer")
+        assert profile.answers.exclude(status="not_started").count() > 50
+        (assessment,) = Assessment.objects.for_org(importer)
+        assert assessment.is_frozen and readiness(assessment).ready
+        countries = set(assessment.threats.values_list("country", flat=True))
+        assert assessment.lanes.count() >= 3 and len(countries) >= 4
         assert main(["demo", "--no-serve"]) == 0  # idempotent
         assert Organisation.objects.filter(name="Acme Imports Inc.").count() == 1
+        assert Assessment.objects.for_org(importer).count() == 1
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
