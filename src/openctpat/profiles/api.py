@@ -1,6 +1,6 @@
 import datetime
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -12,6 +12,7 @@ from openctpat.accounts.models import User
 from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.ctpat import EntityType
+from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import IsoDate, StrictInput, responses
@@ -445,29 +446,22 @@ def export_xlsx(request, profile_id: int):
     require(request, Perm.VIEW)
     profile = _profile(request, profile_id)
     data = exports.build_xlsx(profile, request.user)
-    return _download(data, exports_filename(profile, "xlsx"), "xlsx")
+    return attachment(data, exports_filename(profile, "xlsx"), XLSX)
 
 
 @router.get("/profiles/{profile_id}/export.pdf", response=responses({200: None}))
 def export_pdf(request, profile_id: int):
     require(request, Perm.VIEW)
     profile = _profile(request, profile_id)
-    return _download(exports.build_pdf(profile, request.user), exports_filename(profile, "pdf"))
+    return attachment(
+        exports.build_pdf(profile, request.user), exports_filename(profile, "pdf"), PDF
+    )
 
 
 @router.post("/profiles/{profile_id}/import.xlsx", response=responses({200: ImportOut}))
 def import_xlsx(request, profile_id: int, file: File[UploadedFile]):
     require(request, Perm.CHANGE)
     return exports.import_xlsx(request.org, request.user, _profile(request, profile_id), file)
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, filename: str, kind: str = "pdf") -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX if kind == "xlsx" else "application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def exports_filename(profile: SecurityProfile, ext: str) -> str:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,10 +9,11 @@ from openctpat.accounts.models import Membership
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.catalog.categories import CATEGORIES
 from openctpat.catalog.models import CriteriaSet, Requirement
+from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 
 from . import exports, services
-from .api import XLSX, evidence_file_response, exports_filename
+from .api import evidence_file_response, exports_filename
 from .forms import (
     AnniversaryForm,
     AnswerForm,
@@ -203,19 +203,15 @@ def gap_list(request, pk):
 @org_view(Perm.VIEW)
 def export_pdf(request, pk):
     profile = _profile(request, pk)
-    response = HttpResponse(
-        exports.build_pdf(profile, request.user), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports_filename(profile, "pdf")}"'
-    return response
+    pdf = exports.build_pdf(profile, request.user)
+    return attachment(pdf, exports_filename(profile, "pdf"), PDF)
 
 
 @org_view(Perm.VIEW)
 def export_xlsx(request, pk):
     profile = _profile(request, pk)
-    response = HttpResponse(exports.build_xlsx(profile, request.user), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{exports_filename(profile, "xlsx")}"'
-    return response
+    xlsx = exports.build_xlsx(profile, request.user)
+    return attachment(xlsx, exports_filename(profile, "xlsx"), XLSX)
 
 
 @require_POST

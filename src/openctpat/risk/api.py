@@ -11,6 +11,7 @@ from openctpat.accounts.api_auth import require
 from openctpat.accounts.models import User
 from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import Criterion
+from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import IsoDate, StrictInput, responses
@@ -32,8 +33,6 @@ from .models import (
 )
 
 router = Router(tags=["risk assessment"])
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- schemas ---------------------------------------------------------------------------------
@@ -302,12 +301,6 @@ def _member(request, user_id):
     return user
 
 
-def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 # -- matrix and reference data ---------------------------------------------------------------
 @router.get("/matrix", response=responses({200: MatrixOut}))
 def get_matrix(request):
@@ -407,7 +400,7 @@ def report_pdf(request, assessment_id: int):
     require(request, Perm.VIEW)
     assessment = _assessment(request, assessment_id)
     data = exports.build_pdf(assessment, request.user)
-    return _file(data, exports.filename(assessment, "pdf"), PDF)
+    return attachment(data, exports.filename(assessment, "pdf"), PDF)
 
 
 @router.get("/assessments/{assessment_id}/report.xlsx", response=responses({200: None}))
@@ -415,7 +408,7 @@ def report_xlsx(request, assessment_id: int):
     require(request, Perm.VIEW)
     assessment = _assessment(request, assessment_id)
     data = exports.build_xlsx(assessment, request.user)
-    return _file(data, exports.filename(assessment, "xlsx"), XLSX)
+    return attachment(data, exports.filename(assessment, "xlsx"), XLSX)
 
 
 # -- step 1 ----------------------------------------------------------------------------------

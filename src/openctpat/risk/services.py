@@ -69,6 +69,10 @@ def _record(action, org, actor, target, changes):
         audit.record(action, organisation=org, actor=actor, target=target, changes=changes)
 
 
+def _record_created(org, actor, obj, audited) -> None:
+    _record(AuditAction.CREATE, org, actor, obj, audit.diff({}, audit.snapshot(obj, audited)))
+
+
 def _update_audited(org, actor, obj, fields: dict, audited) -> None:
     before = audit.snapshot(obj, audited)
     for k, v in fields.items():
@@ -198,13 +202,7 @@ def create_assessment(org, actor, *, title: str, assessment_date=None, **fields)
         updated_by=actor,
         **fields,
     )
-    _record(
-        AuditAction.CREATE,
-        org,
-        actor,
-        assessment,
-        audit.diff({}, audit.snapshot(assessment, ASSESSMENT_FIELDS)),
-    )
+    _record_created(org, actor, assessment, ASSESSMENT_FIELDS)
     return assessment
 
 
@@ -437,7 +435,7 @@ def add_node(org, actor, lane: Lane, **fields) -> LaneNode:
     node = LaneNode.objects.create(
         organisation=org, lane=lane, created_by=actor, updated_by=actor, **fields
     )
-    _record(AuditAction.CREATE, org, actor, node, audit.diff({}, audit.snapshot(node, NODE_FIELDS)))
+    _record_created(org, actor, node, NODE_FIELDS)
     sync(lane.assessment)
     return node
 
@@ -769,13 +767,7 @@ def create_action(org, actor, assessment: Assessment, **fields) -> Action:
     if action.status == ActionStatus.DONE:
         action.completed_at = timezone.now()
     action.save()
-    _record(
-        AuditAction.CREATE,
-        org,
-        actor,
-        action,
-        audit.diff({}, audit.snapshot(action, ACTION_FIELDS)),
-    )
+    _record_created(org, actor, action, ACTION_FIELDS)
     return action
 
 

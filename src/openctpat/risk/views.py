@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.profiles.forms import apply_domain_error
 
@@ -151,25 +151,15 @@ def copy_forward(request, pk):
 @org_view(Perm.VIEW)
 def report_pdf(request, pk):
     assessment = _assessment(request, pk)
-    response = HttpResponse(
-        exports.build_pdf(assessment, request.user), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(assessment, "pdf")}"'
-    )
-    return response
+    pdf = exports.build_pdf(assessment, request.user)
+    return attachment(pdf, exports.filename(assessment, "pdf"), PDF)
 
 
 @org_view(Perm.VIEW)
 def report_xlsx(request, pk):
-    from .api import XLSX
-
     assessment = _assessment(request, pk)
-    response = HttpResponse(exports.build_xlsx(assessment, request.user), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(assessment, "xlsx")}"'
-    )
-    return response
+    xlsx = exports.build_xlsx(assessment, request.user)
+    return attachment(xlsx, exports.filename(assessment, "xlsx"), XLSX)
 
 
 # -- step 1 ----------------------------------------------------------------------------------
