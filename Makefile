@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-PYTEST_ARGS ?=
+# Two workers: the CI machine has two cores.
+PYTEST_ARGS ?= -n 2
 export CTPAT_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: demo test install system-deps postgres lint format test-sqlite test-postgres clean

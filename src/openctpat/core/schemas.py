@@ -5,7 +5,7 @@ import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, model_validator
 
 ERROR_CODES = frozenset({400, 401, 403, 404, 409, 422})
 
@@ -18,6 +18,15 @@ class StrictInput(Schema):
     """
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _no_nul_characters(self):
+        """PostgreSQL cannot store NUL in text; refuse it here rather than fail on save."""
+        for name, value in self:
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and "\x00" in v for v in values):
+                raise ValueError(f"{name} must not contain NUL characters")
+        return self
 
 
 class ErrorDetail(Schema):

@@ -356,6 +356,9 @@ def upload_evidence(
     org, actor, uploaded, *, title: str = "", description: str = "", review_date=None
 ) -> EvidenceDocument:
     """A new document in the library, its first version being ``uploaded``."""
+    for name, text in (("title", title), ("description", description)):
+        if "\x00" in (text or ""):
+            raise _invalid(name, "Text must not contain NUL characters.")
     sha, content_type = _hash_and_sniff(uploaded)
     duplicate = (
         EvidenceVersion.objects.for_org(org).filter(sha256=sha).select_related("document").first()

@@ -48,6 +48,8 @@ def parse(data: bytes) -> list[IndicatorRow]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReferenceFileError(f"The file is not UTF-8 text (byte {exc.start}).") from exc
+    if "\x00" in text:
+        raise ReferenceFileError("The file contains NUL characters; it is not a CSV text file.")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:

@@ -817,6 +817,8 @@ def import_lanes_csv(org, actor, assessment: Assessment, uploaded) -> dict:
         text = uploaded.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _invalid("file", "The file is not UTF-8 text.") from exc
+    if "\x00" in text:
+        raise _invalid("file", "The file contains NUL characters; it is not a CSV text file.")
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in LANE_COLUMNS if c not in header]
