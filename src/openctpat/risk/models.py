@@ -198,6 +198,10 @@ class LaneNode(OrgOwnedModel):
     def __str__(self):
         return f"{self.lane.name} #{self.position}: {self.name}"
 
+    @property
+    def activity_labels(self) -> list[str]:
+        return [ACTIVITIES.get(a, a) for a in self.activities]
+
 
 class CountryThreat(OrgOwnedModel):
     """Step 2: one threat category in one country, suggested from reference data, decided."""
