@@ -4,10 +4,11 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from openctpat.core import audit
-from openctpat.core.errors import PermissionDenied
+from openctpat.core.errors import PermissionDenied, ValidationFailed
 
 from . import services
 from .middleware import two_factor_state
+from .models import User
 from .roles import has_perm, weaker_of
 
 
@@ -44,3 +45,16 @@ class SessionAuth(NinjaSessionAuth):
 def require(request, perm: str) -> None:
     if not has_perm(getattr(request, "role", None), perm):
         raise PermissionDenied("Your role does not allow this.")
+
+
+def member_by_id(request, user_id, field: str = "owner_id"):
+    """A user id from a request body that must name a member of the current organisation."""
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, memberships__organisation=request.org).first()
+    if user is None:
+        raise ValidationFailed(
+            "The owner must be a member of the organisation.",
+            field_errors={field: ["Not a member of this organisation."]},
+        )
+    return user

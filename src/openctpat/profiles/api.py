@@ -7,8 +7,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.models import User
+from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.ctpat import EntityType
@@ -299,18 +298,6 @@ def _review(request, review_id) -> AnnualReview:
     )
 
 
-def _member(request, user_id) -> User | None:
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id, memberships__organisation=request.org).first()
-    if user is None:
-        raise ValidationFailed(
-            "The owner must be a member of the organisation.",
-            field_errors={"owner_id": ["Not a member."]},
-        )
-    return user
-
-
 def _form_date(value: str, field_name: str) -> datetime.date | None:
     value = (value or "").strip()
     if not value:
@@ -481,7 +468,7 @@ def update_answer(request, answer_id: int, payload: AnswerPatch):
     answer = _answer(request, answer_id)
     data = payload.dict(exclude_unset=True)
     if "owner_id" in data:
-        data["owner"] = _member(request, data.pop("owner_id"))
+        data["owner"] = member_by_id(request, data.pop("owner_id"))
     if data.get("status") is None:
         data.pop("status", None)
     return services.update_answer(request.org, request.user, answer, **data)

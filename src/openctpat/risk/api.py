@@ -7,12 +7,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.models import User
+from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import Criterion
 from openctpat.core.downloads import PDF, XLSX, attachment
-from openctpat.core.errors import ValidationFailed
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import IsoDate, StrictInput, responses
 from openctpat.profiles.models import EvidenceDocument, Site
@@ -290,15 +288,6 @@ def _get(request, model, pk, *related):
 
 def _assessment(request, pk) -> Assessment:
     return _get(request, Assessment, pk)
-
-
-def _member(request, user_id):
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id, memberships__organisation=request.org).first()
-    if user is None:
-        raise ValidationFailed("Not a member.", field_errors={"owner_id": ["Not a member."]})
-    return user
 
 
 # -- matrix and reference data ---------------------------------------------------------------
@@ -660,7 +649,7 @@ def _action_fields(request, data: dict) -> dict:
         criterion_id = data.pop("criterion_id")
         data["criterion"] = get_object_or_404(Criterion, pk=criterion_id) if criterion_id else None
     if "owner_id" in data:
-        data["owner"] = _member(request, data.pop("owner_id"))
+        data["owner"] = member_by_id(request, data.pop("owner_id"))
     if "evidence_id" in data:
         evidence_id = data.pop("evidence_id")
         data["evidence"] = _get(request, EvidenceDocument, evidence_id) if evidence_id else None
