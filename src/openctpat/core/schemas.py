@@ -19,6 +19,10 @@ class StrictInput(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
+    def given(self) -> dict:
+        """The fields the client sent with a value: for PATCH, where null means unchanged."""
+        return {k: v for k, v in self.dict(exclude_unset=True).items() if v is not None}
+
     @model_validator(mode="after")
     def _no_nul_characters(self):
         """PostgreSQL cannot store NUL in text; refuse it here rather than fail on save."""

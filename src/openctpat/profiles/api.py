@@ -336,7 +336,7 @@ def get_site(request, site_id: int):
 def update_site(request, site_id: int, payload: SitePatch):
     require(request, Perm.CHANGE)
     site = _site(request, site_id)
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    data = payload.given()
     return services.update_site(request.org, request.user, site, **data)
 
 

@@ -300,7 +300,7 @@ def get_matrix(request):
 @router.patch("/matrix", response=responses({200: MatrixOut}))
 def update_matrix(request, payload: MatrixPatch):
     require(request, Perm.MANAGE_ORGANISATION)
-    values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    values = payload.given()
     return services.update_matrix(request.org, request.user, **values)
 
 
@@ -355,7 +355,7 @@ def get_assessment(request, assessment_id: int):
 @router.patch("/assessments/{assessment_id}", response=responses({200: AssessmentOut}))
 def update_assessment(request, assessment_id: int, payload: AssessmentPatch):
     require(request, Perm.CHANGE)
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    data = payload.given()
     return services.update_assessment(
         request.org, request.user, _assessment(request, assessment_id), **data
     )
@@ -434,7 +434,7 @@ def get_lane(request, lane_id: int):
 @router.patch("/lanes/{lane_id}", response=responses({200: LaneOut}))
 def update_lane(request, lane_id: int, payload: LanePatch):
     require(request, Perm.CHANGE)
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    data = payload.given()
     return services.update_lane(
         request.org, request.user, _get(request, Lane, lane_id, "assessment"), **data
     )
