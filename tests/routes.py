@@ -12,6 +12,7 @@ from openctpat.accounts.roles import Role
 from openctpat.accounts.services import create_api_token, invite_member
 from openctpat.core.models import AuditEntry
 from openctpat.testing import add_member, owner_of
+from openctpat.testing import partners as partner_factories
 from openctpat.testing import profiles as profile_factories
 from openctpat.testing import risk as risk_factories
 
@@ -23,6 +24,8 @@ PUBLIC_PAGES = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:invitation_accept",
+    # The partner link opens one questionnaire by its token: see partners/tests/test_link.py.
+    "partner_link:answer",
 }
 
 
@@ -54,6 +57,15 @@ OBJECTS = {
     "vulnerability_id": lambda org: risk_factories.make_vulnerability(org).pk,
     "action_id": lambda org: risk_factories.make_action(org).pk,
     "reference_set_id": lambda org: risk_factories.make_reference_set(org).pk,
+    "partner_id": lambda org: partner_factories.make_partner(org).pk,
+    "contact_id": lambda org: partner_factories.make_contact(org).pk,
+    "certification_id": lambda org: partner_factories.make_certification(org).pk,
+    "import_id": lambda org: partner_factories.make_import(org).pk,
+    "template_id": lambda org: partner_factories.make_template(org).pk,
+    "question_id": lambda org: partner_factories.make_question(org).pk,
+    "questionnaire_id": lambda org: partner_factories.make_questionnaire(org).pk,
+    "item_id": lambda org: partner_factories.make_item(org).pk,
+    "followup_id": lambda org: partner_factories.make_action(org).pk,
     # Shared catalog rows: any organisation may read them, so they are not tenant data.
     "set_id": lambda org: profile_factories.importer_set().pk,
     "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
@@ -105,6 +117,31 @@ PAGE_OBJECTS = {
     "risk:node_rate_open": "node_id",
     "risk:vulnerability_rate": "vulnerability_id",
     "risk:action": "action_id",
+    "partners:detail": "partner_id",
+    "partners:edit": "partner_id",
+    "partners:delete": "partner_id",
+    "partners:certification_add": "partner_id",
+    "partners:contact_add": "partner_id",
+    "partners:document_link": "partner_id",
+    "partners:document_unlink": "partner_id",
+    "partners:action_add": "partner_id",
+    "partners:send": "partner_id",
+    "partners:certification": "certification_id",
+    "partners:certification_delete": "certification_id",
+    "partners:contact": "contact_id",
+    "partners:contact_delete": "contact_id",
+    "partners:action": "followup_id",
+    "partners:action_delete": "followup_id",
+    "partners:import_detail": "import_id",
+    "partners:template": "template_id",
+    "partners:question": "question_id",
+    "partners:question_delete": "question_id",
+    "partners:questionnaire": "questionnaire_id",
+    "partners:revoke": "questionnaire_id",
+    "partners:reissue": "questionnaire_id",
+    "partners:mark_weaknesses": "questionnaire_id",
+    "partners:review": "questionnaire_id",
+    "partners:item_review": "item_id",
 }
 # Pages of one object that list many rows (a profile's criteria, its gaps, its review):
 # they get query budgets like the list pages.
@@ -121,6 +158,10 @@ PARAM_LIST_PAGES = {
     "risk:vulnerabilities",
     "risk:risks",
     "risk:lane",
+    "partners:detail",
+    "partners:import_detail",
+    "partners:template",
+    "partners:questionnaire",
 }
 # Pages and API parameters that show shared (non-tenant) data to every signed-in member.
 SHARED_PAGES = {"catalog:criterion"}

@@ -10,6 +10,7 @@ from openctpat.accounts.api_auth import SessionAuth, TokenAuth
 from openctpat.catalog.api import router as catalog_router
 from openctpat.core.api import router as audit_router
 from openctpat.core.errors import DomainError
+from openctpat.partners.api import router as partners_router
 from openctpat.profiles.api import router as profiles_router
 from openctpat.risk.api import router as risk_router
 
@@ -30,6 +31,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/", profiles_router)
 api.add_router("/risk", risk_router)
+api.add_router("/", partners_router)
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):

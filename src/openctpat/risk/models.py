@@ -186,8 +186,14 @@ class LaneNode(OrgOwnedModel):
     site = models.ForeignKey(
         "profiles.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The business-partner registry links here (partner FK) when it exists; until then the
-    # partner is named and its vulnerability is rated by hand.
+    partner = models.ForeignKey(
+        "partners.BusinessPartner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lane_nodes",
+        help_text="The registry's partner at this node: its role feeds the partner's tier.",
+    )
     country = models.CharField(max_length=2)
     activities = models.JSONField(default=list, blank=True)
     impact = models.CharField(max_length=6, choices=Rating.choices, default=Rating.MEDIUM)

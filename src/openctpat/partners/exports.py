@@ -1,0 +1,89 @@
+"""The partner registry as CSV or XLSX, in the columns the import reads back."""
+
+import csv
+import io
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .importing import FIELDS
+from .models import PARTNER_TYPE_LABELS, PartnerContact, PartnerStatus
+
+EXTRA = ["Risk tier", "Risk score", "Next assessment due", "Certifications"]
+HEADERS = [label for label, _required, _syn in FIELDS.values()] + EXTRA
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def rows(partners):
+    partners = partners.prefetch_related(
+        Prefetch("contacts", queryset=PartnerContact.objects.order_by("id")), "certifications"
+    )
+    statuses = dict(PartnerStatus.choices)
+    for p in partners.iterator(chunk_size=1000):
+        contact = next(iter(p.contacts.all()), None)
+        values = {
+            "legal_name": p.legal_name,
+            "partner_type": PARTNER_TYPE_LABELS.get(p.partner_type, p.partner_type),
+            "country": p.country,
+            "other_names": "; ".join(p.other_names),
+            "other_countries": "; ".join(p.other_countries),
+            "address": p.address,
+            **{k: getattr(p, k) for k in ("duns", "lei", "tax_id", "ior", "scac", "iata_code")},
+            "mid": p.mid,
+            "services": "; ".join(p.services),
+            "start_date": p.start_date.isoformat() if p.start_date else "",
+            "status": statuses[p.status],
+            "notes": p.notes,
+            "contact_name": contact.name if contact else "",
+            "contact_email": contact.email if contact else "",
+            "contact_phone": contact.phone if contact else "",
+        }
+        certs = "; ".join(f"{c} ({c.get_status_display()})" for c in p.certifications.all())
+        due = p.next_assessment_due.isoformat() if p.next_assessment_due else ""
+        yield [values[f] for f in FIELDS] + [p.risk_tier, p.risk_score or "", due, certs]
+
+
+def build_csv(partners) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    for row in rows(partners):
+        writer.writerow([_safe(v) if isinstance(v, str) else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def build_xlsx(partners) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Business partners")
+    ws.freeze_panes = "A2"
+
+    header = []
+    for h in HEADERS:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows(partners):
+        cells = []
+        for v in row:
+            cell = WriteOnlyCell(ws, value=v)
+            if isinstance(v, str) and v.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+            cells.append(cell)
+        ws.append(cells)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def filename(ext: str) -> str:
+    return f"business-partners-{timezone.localdate():%Y-%m-%d}.{ext}"

@@ -1,0 +1,408 @@
+"""Business partners: the registry, certifications, questionnaires, follow-up and risk tiers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from openctpat.core.ctpat import EntityType
+from openctpat.core.models import OrgOwnedModel
+
+PARTNER_TYPES = [
+    *EntityType.choices,
+    ("supplier", "Supplier"),
+    ("agent", "Agent"),
+    ("service_provider", "Service provider"),
+]
+PARTNER_TYPE_LABELS = dict(PARTNER_TYPES)
+
+# What a partner does for us; the ones that touch the cargo or its data weigh more in the tier.
+SERVICES = {
+    "manufacturing": "Manufacturing",
+    "packing": "Packing",
+    "stuffing": "Container / trailer stuffing",
+    "sealing": "Sealing",
+    "storage": "Storage / warehousing",
+    "consolidation": "Consolidation",
+    "highway_transport": "Highway transport",
+    "sea_transport": "Ocean transport",
+    "air_transport": "Air transport",
+    "rail_transport": "Rail transport",
+    "customs_brokerage": "Customs brokerage",
+    "freight_forwarding": "Freight forwarding",
+    "documentation": "Shipping documents / data",
+    "security_services": "Security services",
+    "it_services": "IT services",
+    "other": "Other",
+}
+IDENTIFIERS = ("duns", "lei", "tax_id", "ior", "scac", "iata_code", "mid")
+IDENTIFIER_LABELS = {
+    "duns": "DUNS",
+    "lei": "LEI",
+    "tax_id": "Tax ID",
+    "ior": "IOR number",
+    "scac": "SCAC",
+    "iata_code": "IATA code",
+    "mid": "MID",
+}
+
+
+class PartnerStatus(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    TERMINATED = "terminated", "Terminated"
+
+
+class Tier(models.TextChoices):
+    LOW = "Low", "Low"
+    MEDIUM = "Medium", "Medium"
+    HIGH = "High", "High"
+
+
+class BusinessPartner(OrgOwnedModel):
+    legal_name = models.CharField(max_length=200)
+    # Folded legal name (ASCII, lower case, no legal form): search and duplicate detection.
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    other_names = models.JSONField(
+        default=list, blank=True, help_text="Trade names, former names, names in original script."
+    )
+    partner_type = models.CharField(max_length=30, choices=PARTNER_TYPES)
+    country = models.CharField(max_length=2, help_text="Main country (ISO 3166-1 alpha-2).")
+    other_countries = models.JSONField(default=list, blank=True)
+    address = models.TextField(blank=True)
+    duns = models.CharField("DUNS", max_length=20, blank=True, db_index=True)
+    lei = models.CharField("LEI", max_length=20, blank=True, db_index=True)
+    tax_id = models.CharField("tax ID", max_length=40, blank=True, db_index=True)
+    ior = models.CharField("IOR number", max_length=40, blank=True)
+    scac = models.CharField("SCAC", max_length=4, blank=True, db_index=True)
+    iata_code = models.CharField("IATA code", max_length=10, blank=True)
+    mid = models.CharField("MID", max_length=40, blank=True, db_index=True)
+    services = models.JSONField(default=list, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE
+    )
+    notes = models.TextField(blank=True)
+    documents = models.ManyToManyField("profiles.EvidenceDocument", blank=True, related_name="+")
+    # The last tier computed (see partners/tiering.py); kept so lists filter and sort by it.
+    risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    risk_tier = models.CharField(max_length=6, choices=Tier.choices, blank=True, db_index=True)
+    tier_reasons = models.JSONField(default=list, blank=True)
+    tier_computed_at = models.DateTimeField(null=True, blank=True)
+    last_assessed_on = models.DateField(null=True, blank=True)
+    next_assessment_due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name_key", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "name_key"]),
+            models.Index(fields=["organisation", "country"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
+
+    def __str__(self):
+        return self.legal_name
+
+    @property
+    def countries(self) -> list[str]:
+        return [self.country, *[c for c in self.other_countries if c != self.country]]
+
+    @property
+    def service_labels(self) -> list[str]:
+        return [SERVICES.get(s, s) for s in self.services]
+
+    @property
+    def identifiers(self) -> dict[str, str]:
+        return {IDENTIFIER_LABELS[k]: getattr(self, k) for k in IDENTIFIERS if getattr(self, k)}
+
+
+class PartnerContact(OrgOwnedModel):
+    partner = models.ForeignKey(BusinessPartner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class CertificationProgram(models.TextChoices):
+    CTPAT = "ctpat", "CTPAT"
+    MRA = "mra", "AEO / MRA program"
+    ISO28000 = "iso28000", "ISO 28000"
+    OTHER = "other", "Other"
+
+
+class CertificationStatus(models.TextChoices):
+    CERTIFIED = "certified", "Certified"
+    VALIDATED = "validated", "Certified and validated"
+    SUSPENDED = "suspended", "Suspended"
+    EXPIRED = "expired", "Expired / removed"
+    NOT_VERIFIED = "not_verified", "Claimed, not verified"
+
+
+class Certification(OrgOwnedModel):
+    """A security certification the partner holds, and when we last verified it."""
+
+    partner = models.ForeignKey(
+        BusinessPartner, on_delete=models.CASCADE, related_name="certifications"
+    )
+    program = models.CharField(max_length=10, choices=CertificationProgram.choices)
+    program_name = models.CharField(
+        max_length=200, blank=True, help_text="For MRA and other programs: which one."
+    )
+    country = models.CharField(max_length=2, blank=True)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text="CTPAT SVI number or certificate number."
+    )
+    status = models.CharField(max_length=12, choices=CertificationStatus.choices)
+    importer_tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    reverify_due = models.DateField(null=True, blank=True)
+    evidence = models.ForeignKey(
+        "profiles.EvidenceDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["program", "-verified_on", "id"]
+
+    def __str__(self):
+        name = self.program_name or self.get_program_display()
+        return f"{name} {self.reference}".strip()
+
+    def is_current(self, today) -> bool:
+        good = self.status in (CertificationStatus.CERTIFIED, CertificationStatus.VALIDATED)
+        return good and (self.expires_on is None or self.expires_on >= today)
+
+
+class QuestionnaireTemplate(OrgOwnedModel):
+    """Questions for one partner type, drawn from the MSC catalog and edited by the PCSO.
+
+    Every edit after a questionnaire was sent raises ``version``; sent questionnaires keep
+    their own copy of the questions, so an edit never changes what a partner answered.
+    """
+
+    name = models.CharField(max_length=200)
+    partner_type = models.CharField(max_length=30, choices=PARTNER_TYPES)
+    criteria_set = models.ForeignKey(
+        "catalog.CriteriaSet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    sent_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The latest version sent to a partner."
+    )
+    instructions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+
+class TemplateQuestion(OrgOwnedModel):
+    template = models.ForeignKey(
+        QuestionnaireTemplate, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    criterion = models.ForeignKey(
+        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(max_length=20, blank=True, help_text="The MSC criterion ID.")
+    must = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+
+    def __str__(self):
+        return f"{self.reference or self.position}: {self.text[:60]}"
+
+
+class QuestionnaireStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    IN_PROGRESS = "in_progress", "Partner is answering"
+    SUBMITTED = "submitted", "Submitted"
+    REVIEWED = "reviewed", "Reviewed"
+    REVOKED = "revoked", "Revoked"
+
+
+class Questionnaire(OrgOwnedModel):
+    """One questionnaire sent to one partner contact, answered through a partner link."""
+
+    partner = models.ForeignKey(
+        BusinessPartner, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    template = models.ForeignKey(
+        QuestionnaireTemplate, on_delete=models.PROTECT, related_name="questionnaires"
+    )
+    template_version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField()
+    status = models.CharField(
+        max_length=12, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.SENT
+    )
+    due_date = models.DateField()
+    # The link: sha256 of the token at rest; the token itself is an HMAC of link_nonce.
+    token_hash = models.CharField(max_length=64, unique=True)
+    link_nonce = models.CharField(max_length=64)
+    link_expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_summary = models.TextField(blank=True)
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Percent of applicable questions answered yes."
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title} · {self.partner}"
+
+    @property
+    def link_state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.status in (QuestionnaireStatus.SUBMITTED, QuestionnaireStatus.REVIEWED):
+            return "submitted"
+        if self.link_expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class Reply(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTIAL = "partial", "Partially"
+    NO = "no", "No"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class QuestionnaireItem(OrgOwnedModel):
+    """One question as sent, the partner's reply, and the reviewer's finding."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    reference = models.CharField(max_length=20, blank=True)
+    criterion = models.ForeignKey(
+        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    must = models.BooleanField(default=False)
+    reply = models.CharField(max_length=8, choices=Reply.choices, blank=True)
+    comment = models.TextField(blank=True)
+    document = models.ForeignKey(
+        "profiles.EvidenceDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    weakness = models.BooleanField(default=False)
+    weakness_closed = models.BooleanField(default=False)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "position", "id"]
+
+    def __str__(self):
+        return f"{self.reference or self.position}: {self.text[:60]}"
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FollowUpAction(OrgOwnedModel):
+    """What the partner must fix, agreed with it: closes a weakness when done."""
+
+    partner = models.ForeignKey(BusinessPartner, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(
+        QuestionnaireItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner_contact = models.CharField(max_length=200, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    completion_note = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "due_date", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class TierSettings(OrgOwnedModel):
+    """The organisation's weights for the partner risk tier (see partners/tiering.py)."""
+
+    weight_country = models.PositiveSmallIntegerField(default=25)
+    weight_role = models.PositiveSmallIntegerField(default=20)
+    weight_certification = models.PositiveSmallIntegerField(default=15)
+    weight_questionnaire = models.PositiveSmallIntegerField(default=20)
+    weight_weaknesses = models.PositiveSmallIntegerField(default=10)
+    weight_screening = models.PositiveSmallIntegerField(default=10)
+    high_from = models.PositiveSmallIntegerField(default=60)
+    medium_from = models.PositiveSmallIntegerField(default=35)
+    months_high = models.PositiveSmallIntegerField(default=12)
+    months_medium = models.PositiveSmallIntegerField(default=24)
+    months_low = models.PositiveSmallIntegerField(default=36)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="one_tier_settings")]
+
+    def __str__(self):
+        return f"Partner tier settings of {self.organisation_id}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    COMMITTED = "committed", "Imported"
+
+
+class PartnerImport(OrgOwnedModel):
+    """An uploaded registry file between upload and commit: its rows and the column mapping."""
+
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, help_text="Field -> column header.")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Import of {self.file_name}"

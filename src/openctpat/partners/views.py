@@ -1,0 +1,594 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openctpat.accounts.decorators import org_view
+from openctpat.accounts.models import User
+from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.downloads import XLSX, attachment
+from openctpat.core.errors import DomainError
+from openctpat.profiles.forms import apply_domain_error
+from openctpat.profiles.models import EvidenceDocument
+
+from . import exports, services
+from .forms import (
+    ActionForm,
+    CertificationForm,
+    ContactForm,
+    DocumentLinkForm,
+    ImportUploadForm,
+    ItemReviewForm,
+    MappingForm,
+    PartnerFilterForm,
+    PartnerForm,
+    QuestionForm,
+    ReviewForm,
+    SendForm,
+    TemplateCreateForm,
+    TemplateForm,
+    TierSettingsForm,
+)
+from .models import (
+    BusinessPartner,
+    Certification,
+    FollowUpAction,
+    PartnerContact,
+    PartnerImport,
+    Questionnaire,
+    QuestionnaireItem,
+    QuestionnaireTemplate,
+    TemplateQuestion,
+)
+from .mra import mra_list
+
+PAGE_SIZE = 50
+
+
+def _get(request, model, pk, *related):
+    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
+
+
+def _can_change(request) -> bool:
+    return has_perm(request.role, Perm.CHANGE)
+
+
+def _require_change(request) -> None:
+    if not _can_change(request):
+        raise DjangoPermissionDenied("Your role does not allow this.")
+
+
+def _submit(request, form, call) -> bool:
+    """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form."""
+    if request.method != "POST":
+        return False
+    _require_change(request)
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return False
+    return True
+
+
+def _members(org):
+    return User.objects.filter(memberships__organisation=org).order_by("email")
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# -- registry --------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def partner_list(request):
+    filters = PartnerFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    partners = services.search_partners(request.org, **{k: v or None for k, v in criteria.items()})
+    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "export_query": query.urlencode(),
+    }
+    template = "partners/_rows.html" if request.htmx else "partners/list.html"
+    return render(request, template, context)
+
+
+@org_view(Perm.CHANGE)
+def partner_create(request):
+    form = PartnerForm(request.POST or None)
+    made = {}
+
+    def create(data):
+        made["p"] = services.create_partner(request.org, request.user, **data)
+
+    if _submit(request, form, create):
+        messages.success(request, f"{made['p'].legal_name} added to the registry.")
+        return redirect("partners:detail", pk=made["p"].pk)
+    return render(request, "partners/form.html", {"form": form, "partner": None})
+
+
+@org_view(Perm.VIEW)
+def partner_detail(request, pk):
+    partner = _get(request, BusinessPartner, pk)
+    editable = _can_change(request)
+    templates = QuestionnaireTemplate.objects.for_org(request.org)
+    first_contact = partner.contacts.first()
+    send_form = SendForm(
+        templates=templates,
+        initial={
+            "contact_name": first_contact.name if first_contact else "",
+            "contact_email": first_contact.email if first_contact else "",
+            "due_date": timezone.localdate() + timezone.timedelta(days=30),
+        },
+    )
+    documents = EvidenceDocument.objects.for_org(request.org).exclude(
+        pk__in=partner.documents.values("pk")
+    )
+    context = {
+        "partner": partner,
+        "editable": editable,
+        "certifications": partner.certifications.all(),
+        "contacts": partner.contacts.all(),
+        "documents": partner.documents.select_related("current"),
+        "questionnaires": partner.questionnaires.select_related("template"),
+        "actions": partner.actions.select_related("owner", "item"),
+        "lane_nodes": partner.lane_nodes.select_related("lane__assessment"),
+        "cert_form": CertificationForm(),
+        "contact_form": ContactForm(),
+        "send_form": send_form,
+        "link_form": DocumentLinkForm(documents=documents),
+        "action_form": ActionForm(members=_members(request.org)),
+        "mra": mra_list(),
+        "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
+    }
+    return render(request, "partners/detail.html", context)
+
+
+@org_view(Perm.CHANGE)
+def partner_edit(request, pk):
+    partner = _get(request, BusinessPartner, pk)
+    form = PartnerForm(request.POST or None, initial=PartnerForm.initial_from(partner))
+
+    def save(data):
+        services.update_partner(request.org, request.user, partner, **data)
+
+    if _submit(request, form, save):
+        messages.success(request, "Partner saved.")
+        return redirect("partners:detail", pk=pk)
+    return render(request, "partners/form.html", {"form": form, "partner": partner})
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def partner_delete(request, pk):
+    partner = _get(request, BusinessPartner, pk)
+    services.delete_partner(request.org, request.user, partner)
+    messages.success(request, f"{partner.legal_name} deleted.")
+    return redirect("partners:list")
+
+
+def _detail_form(request, pk, form_class, call, success, **form_kwargs):
+    """A form posted from the partner page: back to it, or the page with the errors shown."""
+    partner = _get(request, BusinessPartner, pk)
+    form = form_class(request.POST, **form_kwargs)
+    if _submit(request, form, lambda data: call(partner, data)):
+        messages.success(request, success)
+    else:
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, errors or "Nothing was saved.")
+    return redirect("partners:detail", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def certification_add(request, pk):
+    return _detail_form(
+        request,
+        pk,
+        CertificationForm,
+        lambda p, d: services.add_certification(request.org, request.user, p, **d),
+        "Certification added.",
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def contact_add(request, pk):
+    return _detail_form(
+        request,
+        pk,
+        ContactForm,
+        lambda p, d: services.add_contact(request.org, request.user, p, **d),
+        "Contact added.",
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def document_link(request, pk):
+    documents = EvidenceDocument.objects.for_org(request.org)
+    return _detail_form(
+        request,
+        pk,
+        DocumentLinkForm,
+        lambda p, d: services.link_document(request.org, request.user, p, d["document"]),
+        "Document linked.",
+        documents=documents,
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def document_unlink(request, pk):
+    partner = _get(request, BusinessPartner, pk)
+    document = get_object_or_404(partner.documents.all(), pk=request.POST.get("document") or 0)
+    services.unlink_document(request.org, request.user, partner, document)
+    messages.success(request, "Document unlinked.")
+    return redirect("partners:detail", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def action_add(request, pk):
+    item = None
+    if request.POST.get("item"):
+        item = get_object_or_404(
+            QuestionnaireItem.objects.for_org(request.org), pk=request.POST["item"]
+        )
+    return _detail_form(
+        request,
+        pk,
+        ActionForm,
+        lambda p, d: services.create_action(request.org, request.user, p, item=item, **d),
+        "Follow-up action created.",
+        members=_members(request.org),
+    )
+
+
+@org_view(Perm.VIEW)
+def certification_edit(request, pk):
+    cert = _get(request, Certification, pk, "partner")
+    initial = {f: getattr(cert, f) for f in services.CERTIFICATION_FIELDS}
+    form = CertificationForm(request.POST or None, initial=initial)
+
+    def save(data):
+        services.update_certification(request.org, request.user, cert, **data)
+
+    if _submit(request, form, save):
+        messages.success(request, "Certification saved.")
+        return redirect("partners:detail", pk=cert.partner_id)
+    context = {"form": form, "object": cert, "partner": cert.partner, "kind": "certification"}
+    return render(request, "partners/child_form.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def certification_delete(request, pk):
+    cert = _get(request, Certification, pk, "partner")
+    services.delete_certification(request.org, request.user, cert)
+    messages.success(request, "Certification removed.")
+    return redirect("partners:detail", pk=cert.partner_id)
+
+
+@org_view(Perm.VIEW)
+def contact_edit(request, pk):
+    contact = _get(request, PartnerContact, pk, "partner")
+    form = ContactForm(
+        request.POST or None, initial={f: getattr(contact, f) for f in services.CONTACT_FIELDS}
+    )
+
+    def save(data):
+        services.update_contact(request.org, request.user, contact, **data)
+
+    if _submit(request, form, save):
+        messages.success(request, "Contact saved.")
+        return redirect("partners:detail", pk=contact.partner_id)
+    context = {"form": form, "object": contact, "partner": contact.partner, "kind": "contact"}
+    return render(request, "partners/child_form.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def contact_delete(request, pk):
+    contact = _get(request, PartnerContact, pk)
+    services.delete_contact(request.org, request.user, contact)
+    messages.success(request, "Contact removed.")
+    return redirect("partners:detail", pk=contact.partner_id)
+
+
+@org_view(Perm.VIEW)
+def action_edit(request, pk):
+    action = _get(request, FollowUpAction, pk, "partner", "item")
+    initial = {f: getattr(action, f) for f in services.ACTION_FIELDS}
+    form = ActionForm(request.POST or None, initial=initial, members=_members(request.org))
+
+    def save(data):
+        services.update_action(request.org, request.user, action, **data)
+
+    if _submit(request, form, save):
+        messages.success(request, "Action saved.")
+        return redirect("partners:detail", pk=action.partner_id)
+    context = {"form": form, "object": action, "partner": action.partner, "kind": "action"}
+    return render(request, "partners/child_form.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def action_delete(request, pk):
+    action = _get(request, FollowUpAction, pk)
+    services.delete_action(request.org, request.user, action)
+    messages.success(request, "Action deleted.")
+    return redirect("partners:detail", pk=action.partner_id)
+
+
+# -- exports ---------------------------------------------------------------------------------
+def _filtered(request):
+    filters = PartnerFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    return services.search_partners(request.org, **{k: v or None for k, v in criteria.items()})
+
+
+@org_view(Perm.VIEW)
+def export_csv(request):
+    data = exports.build_csv(_filtered(request))
+    return attachment(data, exports.filename("csv"), "text/csv; charset=utf-8")
+
+
+@org_view(Perm.VIEW)
+def export_xlsx(request):
+    return attachment(exports.build_xlsx(_filtered(request)), exports.filename("xlsx"), XLSX)
+
+
+# -- import ----------------------------------------------------------------------------------
+@org_view(Perm.CHANGE)
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    made = {}
+
+    def upload(data):
+        made["imp"] = services.start_import(request.org, request.user, data["file"])
+
+    if _submit(request, form, upload):
+        return redirect("partners:import_detail", pk=made["imp"].pk)
+    recent = PartnerImport.objects.for_org(request.org).defer("rows")[:10]
+    return render(request, "partners/import.html", {"form": form, "recent": recent})
+
+
+@org_view(Perm.CHANGE)
+def import_detail(request, pk):
+    imp = _get(request, PartnerImport, pk)
+    if imp.status != "uploaded":
+        messages.info(request, f"This file was imported: {imp.created_count} partners.")
+        return redirect("partners:list")
+    form = MappingForm(request.POST or None, headers=imp.headers, initial=imp.mapping)
+    commit_error = None
+    if request.method == "POST" and request.POST.get("action") == "commit":
+        try:
+            created = services.commit_import(
+                request.org,
+                request.user,
+                imp,
+                skip_duplicates=bool(request.POST.get("skip_duplicates")),
+            )
+        except DomainError as exc:
+            commit_error = exc.message
+        else:
+            messages.success(request, f"{created} partners imported from {imp.file_name}.")
+            return redirect("partners:list")
+    elif _submit(
+        request, form, lambda data: services.set_mapping(request.org, request.user, imp, data)
+    ):
+        return redirect("partners:import_detail", pk=pk)
+    result = services.preview(request.org, imp)
+    context = {
+        "imp": imp,
+        "form": form,
+        "preview": result,
+        "errors": result.errors[:500],
+        "duplicates": sorted(result.duplicates.items())[:500],
+        "sample": imp.rows[:5],
+        "commit_error": commit_error,
+    }
+    return render(request, "partners/import_detail.html", context)
+
+
+# -- questionnaire templates -----------------------------------------------------------------
+@org_view(Perm.VIEW)
+def template_list(request):
+    form = TemplateCreateForm(request.POST or None)
+    made = {}
+
+    def create(data):
+        made["t"] = services.create_template(
+            request.org,
+            request.user,
+            partner_type=data["partner_type"],
+            entity_type=data["entity_type"] or None,
+            name=data["name"],
+        )
+
+    if _submit(request, form, create):
+        messages.success(request, "Template created from the MSC catalog.")
+        return redirect("partners:template", pk=made["t"].pk)
+    templates = (
+        QuestionnaireTemplate.objects.for_org(request.org)
+        .annotate(question_count=Count("questions"))
+        .order_by("name", "id")
+    )
+    page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partners/templates.html", {"form": form, "page": page})
+
+
+@org_view(Perm.VIEW)
+def template_detail(request, pk):
+    template = _get(request, QuestionnaireTemplate, pk, "criteria_set")
+    form = TemplateForm(
+        request.POST or None, initial={"name": template.name, "instructions": template.instructions}
+    )
+    question_form = QuestionForm()
+    if request.POST.get("action") == "add_question":
+        question_form = QuestionForm(request.POST)
+        if _submit(
+            request,
+            question_form,
+            lambda d: services.add_question(request.org, request.user, template, **d),
+        ):
+            messages.success(request, "Question added.")
+            return redirect("partners:template", pk=pk)
+    elif _submit(
+        request, form, lambda d: services.update_template(request.org, request.user, template, **d)
+    ):
+        messages.success(request, "Template saved.")
+        return redirect("partners:template", pk=pk)
+    context = {
+        "template": template,
+        "form": form,
+        "question_form": question_form,
+        "questions": template.questions.all(),
+        "editable": _can_change(request),
+    }
+    return render(request, "partners/template.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def question_edit(request, pk):
+    question = _get(request, TemplateQuestion, pk, "template")
+    form = QuestionForm(request.POST)
+    if _submit(
+        request, form, lambda d: services.update_question(request.org, request.user, question, **d)
+    ):
+        messages.success(request, "Question saved.")
+    else:
+        messages.error(request, "; ".join(" ".join(v) for v in form.errors.values()))
+    return redirect("partners:template", pk=question.template_id)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def question_delete(request, pk):
+    question = _get(request, TemplateQuestion, pk, "template")
+    services.delete_question(request.org, request.user, question)
+    messages.success(request, "Question removed.")
+    return redirect("partners:template", pk=question.template_id)
+
+
+# -- questionnaires --------------------------------------------------------------------------
+@require_POST
+@org_view(Perm.CHANGE)
+def questionnaire_send(request, pk):
+    partner = _get(request, BusinessPartner, pk)
+    form = SendForm(request.POST, templates=QuestionnaireTemplate.objects.for_org(request.org))
+    sent = {}
+
+    def send(data):
+        template = data.pop("template")
+        sent["q"], sent["link"] = services.send_questionnaire(
+            request.org, request.user, partner, template, base_url=_base_url(request), **data
+        )
+
+    if _submit(request, form, send):
+        context = {"questionnaire": sent["q"], "link": sent["link"], "partner": partner}
+        return render(request, "partners/sent.html", context)
+    messages.error(request, "; ".join(" ".join(v) for v in form.errors.values()))
+    return redirect("partners:detail", pk=pk)
+
+
+@org_view(Perm.VIEW)
+def questionnaire_detail(request, pk):
+    q = _get(request, Questionnaire, pk, "partner", "template", "reviewed_by")
+    items = q.items.select_related("document")
+    context = {
+        "q": q,
+        "items": items,
+        "editable": _can_change(request),
+        "reviewable": q.status in ("submitted", "reviewed") and _can_change(request),
+        "review_form": ReviewForm(initial={"summary": q.review_summary}),
+        "action_form": ActionForm(members=_members(request.org)),
+        "suggested": services.suggested_weaknesses(q).count(),
+        "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
+    }
+    return render(request, "partners/questionnaire.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def questionnaire_revoke(request, pk):
+    q = _get(request, Questionnaire, pk)
+    services.revoke_link(request.org, request.user, q)
+    messages.success(request, "The partner link is revoked.")
+    return redirect("partners:questionnaire", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def questionnaire_reissue(request, pk):
+    q = _get(request, Questionnaire, pk, "partner", "organisation")
+    link = services.reissue_link(request.org, request.user, q, base_url=_base_url(request))
+    return render(
+        request, "partners/sent.html", {"questionnaire": q, "link": link, "partner": q.partner}
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def questionnaire_weaknesses(request, pk):
+    q = _get(request, Questionnaire, pk, "partner")
+    n = services.mark_suggested_weaknesses(request.org, request.user, q)
+    messages.success(request, f"{n} answers marked as weaknesses.")
+    return redirect("partners:questionnaire", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def questionnaire_review(request, pk):
+    q = _get(request, Questionnaire, pk, "partner")
+    form = ReviewForm(request.POST)
+    if _submit(
+        request,
+        form,
+        lambda d: services.complete_review(request.org, request.user, q, summary=d["summary"]),
+    ):
+        messages.success(request, "Review completed. The partner's tier is updated.")
+    else:
+        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+    return redirect("partners:questionnaire", pk=pk)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def item_review(request, pk):
+    item = _get(request, QuestionnaireItem, pk, "questionnaire__partner")
+    form = ItemReviewForm(request.POST)
+    if _submit(request, form, lambda d: services.review_item(request.org, request.user, item, **d)):
+        messages.success(request, f"Question {item.reference or item.position} reviewed.")
+    url = reverse("partners:questionnaire", kwargs={"pk": item.questionnaire_id})
+    return redirect(f"{url}#item-{item.pk}")
+
+
+# -- tier settings ---------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def tier_settings(request):
+    current = services.tier_settings_for(request.org)
+    form = TierSettingsForm(
+        request.POST or None, initial={f: getattr(current, f) for f in services.TIER_FIELDS}
+    )
+    if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
+        raise DjangoPermissionDenied("Only an owner changes the tier weights.")
+    if _submit(
+        request, form, lambda d: services.update_tier_settings(request.org, request.user, **d)
+    ):
+        messages.success(request, "Weights saved; every partner's tier was recomputed.")
+        return redirect("partners:tier_settings")
+    return render(request, "partners/tier_settings.html", {"form": form, "settings": current})
