@@ -77,7 +77,7 @@ class ContactForm(forms.Form):
 class CertificationForm(forms.Form):
     program = forms.ChoiceField(choices=CertificationProgram.choices)
     country = forms.ChoiceField(
-        choices=[("", "—"), *COUNTRIES],
+        choices=[("", "—"), ("EU", "European Union"), *COUNTRIES],
         required=False,
         help_text="For an MRA program: the country whose program it is.",
     )

@@ -352,7 +352,10 @@ def _clean_certification(fields: dict, current: Certification | None = None) -> 
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     for name, limit in (("program_name", 200), ("reference", 60)):
         _text(fields, name, limit)
-    _country(fields, "country", required=False)
+    if (fields.get("country") or "").upper() == "EU":  # the EU's AEO program is one MRA
+        fields["country"] = "EU"
+    else:
+        _country(fields, "country", required=False)
     merged = {
         **{f: getattr(current, f) for f in CERTIFICATION_FIELDS if current},
         **fields,
@@ -1120,7 +1123,21 @@ def partner_save(
     if submit:
         _notify_submitted(q)
         recompute_tiers(q.organisation, [q.partner])
+        _refresh_lanes(q.organisation, q.partner)
     return q
+
+
+def _refresh_lanes(org, partner: BusinessPartner) -> None:
+    """Draft risk assessments where the partner sits take its new answers as suggestions."""
+    from openctpat.risk.models import Assessment, AssessmentStatus
+    from openctpat.risk.services import sync
+
+    for assessment in (
+        Assessment.objects.for_org(org)
+        .filter(status=AssessmentStatus.DRAFT, lanes__nodes__partner=partner)
+        .distinct()
+    ):
+        sync(assessment)
 
 
 def _attach_partner_file(q: Questionnaire, item: QuestionnaireItem, uploaded) -> None:

@@ -13,6 +13,7 @@ from openctpat.catalog.models import Criterion
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import IsoDate, StrictInput, responses
+from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
 from . import exports, services
@@ -144,6 +145,7 @@ class NodeIn(StrictInput):
     country: str = Field(..., min_length=2, max_length=2)
     activities: list[str] = Field(default_factory=list, max_length=10)
     site_id: StrictInt | None = None
+    partner_id: StrictInt | None = Field(None, description="The registry's business partner.")
     impact: Rating = Rating.MEDIUM
     position: StrictInt | None = Field(None, ge=1, le=10000)
 
@@ -155,6 +157,7 @@ class NodePatch(StrictInput):
     country: str | None = Field(None, min_length=2, max_length=2)
     activities: list[str] | None = Field(None, max_length=10)
     site_id: StrictInt | None = None
+    partner_id: StrictInt | None = None
     impact: Rating | None = None
     position: StrictInt | None = Field(None, ge=1, le=10000)
 
@@ -167,6 +170,7 @@ class NodeOut(Schema):
     mode: str
     name: str
     site_id: int | None
+    partner_id: int | None
     country: str
     activities: list[str]
     impact: Rating
@@ -465,6 +469,11 @@ def _node_fields(request, data: dict) -> dict:
     if "site_id" in data:
         site_id = data.pop("site_id")
         data["site"] = _get(request, Site, site_id) if site_id is not None else None
+    if "partner_id" in data:
+        partner_id = data.pop("partner_id")
+        data["partner"] = (
+            _get(request, BusinessPartner, partner_id) if partner_id is not None else None
+        )
     if data.get("mode") is None and "mode" in data:
         data["mode"] = ""
     return data
@@ -491,7 +500,9 @@ def update_node(request, node_id: int, payload: NodePatch):
     require(request, Perm.CHANGE)
     node = _get(request, LaneNode, node_id, "lane__assessment")
     data = payload.dict(exclude_unset=True)
-    data = {k: v for k, v in data.items() if v is not None or k in ("site_id", "mode")}
+    data = {
+        k: v for k, v in data.items() if v is not None or k in ("site_id", "partner_id", "mode")
+    }
     return services.update_node(request.org, request.user, node, **_node_fields(request, data))
 
 

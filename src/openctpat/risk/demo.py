@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from openctpat.accounts.roles import Role
+from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import Site
 
 from . import services
@@ -53,6 +54,7 @@ def load_demo(org, owner) -> Assessment | None:
         participants="Pat Rivera (PCSO), Chris Nguyen (logistics), the import compliance team.",
         sources="Reference lists as cited per country; supplier questionnaires; site visits.",
     )
+    partners = {p.legal_name: p for p in BusinessPartner.objects.for_org(org)}
     for lane_name, nodes in LANES.items():
         lane = services.create_lane(org, owner, assessment, name=lane_name)
         for node_type, mode, name, country, activities in nodes:
@@ -66,6 +68,7 @@ def load_demo(org, owner) -> Assessment | None:
                 country=country,
                 activities=activities,
                 site=site if name == "Newark distribution center" else None,
+                partner=partners.get(name),
                 impact=Rating.HIGH if node_type in ("supplier", "manufacturer") else Rating.MEDIUM,
             )
     services.accept_suggestions(org, owner, assessment)

@@ -39,6 +39,13 @@ class NodeForm(forms.Form):
     name = forms.CharField(max_length=200, label="Party or place")
     country = forms.ChoiceField(choices=COUNTRIES)
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label="Own site")
+    partner = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Registry partner",
+        help_text="Its legal name in the business-partner registry: its questionnaire then "
+        "suggests the vulnerabilities, and this role counts in its risk tier.",
+    )
     activities = forms.MultipleChoiceField(
         choices=list(ACTIVITIES.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -47,7 +54,20 @@ class NodeForm(forms.Form):
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
+        self.org = org
         self.fields["site"].queryset = Site.objects.for_org(org)
+
+    def clean_partner(self):
+        from openctpat.partners.models import BusinessPartner
+
+        name = self.cleaned_data["partner"].strip()
+        if not name:
+            return None
+        found = list(BusinessPartner.objects.for_org(self.org).filter(legal_name__iexact=name)[:2])
+        if len(found) != 1:
+            problem = "No partner" if not found else "More than one partner"
+            raise forms.ValidationError(f"{problem} in the registry has this legal name.")
+        return found[0]
 
 
 class ActionForm(forms.Form):

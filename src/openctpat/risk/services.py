@@ -44,7 +44,17 @@ from .scoring import Matrix, MatrixError, vulnerability_from_answers, worst
 DATA_DIR = Path(__file__).resolve().parent / "data" / "indicators"
 PACKAGED_FILE = DATA_DIR / "reference-indicators.csv"
 ASSESSMENT_FIELDS = ("title", "assessment_date", "scope", "participants", "methodology", "sources")
-NODE_FIELDS = ("position", "node_type", "mode", "name", "site", "country", "activities", "impact")
+NODE_FIELDS = (
+    "position",
+    "node_type",
+    "mode",
+    "name",
+    "site",
+    "partner",
+    "country",
+    "activities",
+    "impact",
+)
 ACTION_FIELDS = (
     "title",
     "description",
@@ -422,7 +432,19 @@ def clean_node(org, fields: dict) -> dict:
     site = fields.get("site")
     if site is not None and site.organisation_id != org.pk:
         raise NotFound("No such site.")
+    partner = fields.get("partner")
+    if partner is not None and partner.organisation_id != org.pk:
+        raise NotFound("No such business partner.")
     return fields
+
+
+def _retier(org, *partners) -> None:
+    """A partner's role in a lane is part of its risk tier."""
+    from openctpat.partners.services import recompute_tiers
+
+    linked = [p for p in partners if p is not None]
+    if linked:
+        recompute_tiers(org, linked)
 
 
 @transaction.atomic
@@ -437,6 +459,7 @@ def add_node(org, actor, lane: Lane, **fields) -> LaneNode:
     )
     _record_created(org, actor, node, NODE_FIELDS)
     sync(lane.assessment)
+    _retier(org, node.partner)
     return node
 
 
@@ -445,8 +468,10 @@ def update_node(org, actor, node: LaneNode, **fields) -> LaneNode:
     ensure_draft(node.lane.assessment)
     merged = {"node_type": node.node_type, "mode": node.mode, **fields}
     fields = {k: v for k, v in clean_node(org, merged).items() if k in fields or k == "mode"}
+    previous = node.partner
     _update_audited(org, actor, node, fields, NODE_FIELDS)
     sync(node.lane.assessment)
+    _retier(org, previous, node.partner if node.partner != previous else None)
     return node
 
 
@@ -455,8 +480,10 @@ def delete_node(org, actor, node: LaneNode) -> None:
     assessment = node.lane.assessment
     ensure_draft(assessment)
     _record(AuditAction.DELETE, org, actor, node, audit.diff(audit.snapshot(node, NODE_FIELDS), {}))
+    partner = node.partner
     node.delete()
     sync(assessment)
+    _retier(org, partner)
 
 
 # -- keeping steps 2 and 3 in line with step 1 ------------------------------------------------
@@ -521,6 +548,44 @@ def _site_suggestions(org, site_ids) -> dict[tuple[int, int], tuple[str, str]]:
     return result
 
 
+def _partner_suggestions(org, partner_ids) -> dict[tuple[int, int], tuple[str, str]]:
+    """(partner, category) -> (rating, basis) from the partner's last answered questionnaire."""
+    from openctpat.partners.models import Questionnaire, QuestionnaireItem, Reply
+
+    result = {}
+    if not partner_ids:
+        return result
+    latest = {}
+    for q in (
+        Questionnaire.objects.for_org(org)
+        .filter(partner_id__in=partner_ids, status__in=["submitted", "reviewed"])
+        .order_by("partner_id", "submitted_at", "id")
+        .values("pk", "partner_id", "title")
+    ):
+        latest[q["partner_id"]] = q
+    rows = (
+        QuestionnaireItem.objects.filter(
+            questionnaire_id__in=[q["pk"] for q in latest.values()], criterion__isnull=False
+        )
+        .values("questionnaire__partner_id", "criterion__category")
+        .annotate(
+            applicable=Count("id", filter=~Q(reply__in=["", Reply.NOT_APPLICABLE])),
+            meets=Count("id", filter=Q(reply=Reply.YES)),
+        )
+    )
+    for row in rows:
+        rating = vulnerability_from_answers(row["meets"], row["applicable"])
+        if rating is None:
+            continue
+        pid = row["questionnaire__partner_id"]
+        basis = (
+            f"Partner questionnaire {latest[pid]['title']!r}: "
+            f"{row['meets']} of {row['applicable']} answered yes"
+        )
+        result[(pid, row["criterion__category"])] = (rating, basis)
+    return result
+
+
 def sync(assessment: Assessment) -> None:
     """Create the threat rows for every mapped country and the vulnerability rows for every
     node, with suggestions; drop rows for countries and categories no longer mapped."""
@@ -555,14 +620,21 @@ def sync(assessment: Assessment) -> None:
     assessment.threats.exclude(country__in=countries).delete()
 
     site_suggestions = _site_suggestions(org, {n.site_id for n in nodes if n.site_id})
+    partner_suggestions = _partner_suggestions(org, {n.partner_id for n in nodes if n.partner_id})
     existing_v = {(v.node_id, v.category): v for v in assessment.vulnerabilities.all()}
     wanted, new_vulns, refreshed_v = set(), [], []
     for node in nodes:
         for category in categories_for(node.node_type):
             wanted.add((node.pk, category))
-            rating, basis = site_suggestions.get((node.site_id, category), ("", ""))
-            if not node.site_id:
-                basis = "Rated by hand until the partner's questionnaire is linked"
+            if node.site_id:
+                rating, basis = site_suggestions.get((node.site_id, category), ("", ""))
+            elif node.partner_id:
+                rating, basis = partner_suggestions.get(
+                    (node.partner_id, category),
+                    ("", "No answered questionnaire of this partner covers this category yet"),
+                )
+            else:
+                rating, basis = "", "Rated by hand: link the node to a registry partner"
             vuln = existing_v.get((node.pk, category))
             if vuln is None:
                 new_vulns.append(

@@ -48,6 +48,12 @@ class TestCli:
         assert assessment.is_frozen and readiness(assessment).ready
         countries = set(assessment.threats.values_list("country", flat=True))
         assert assessment.lanes.count() >= 3 and len(countries) >= 4
+        from openctpat.partners.models import BusinessPartner, Questionnaire
+
+        toys = BusinessPartner.objects.for_org(importer).get(legal_name="Shenzhen Bright Toys Co.")
+        assert toys.lane_nodes.exists() and toys.actions.exists()
+        assert Questionnaire.objects.for_org(importer).filter(status="reviewed").exists()
+        assert "/partner-link/" in out
         assert main(["demo", "--no-serve"]) == 0  # idempotent
         assert Organisation.objects.filter(name="Acme Imports Inc.").count() == 1
         assert Assessment.objects.for_org(importer).count() == 1

@@ -416,3 +416,21 @@ def test_submitted_questionnaires_score_and_feed_the_tier(org_a):
     partner = BusinessPartner.objects.get(pk=q.partner_id)
     reason = next(r for r in partner.tier_reasons if r["factor"] == "questionnaire")
     assert reason["detail"] == "Questionnaire: 100% of applicable questions met."
+
+
+def test_a_partners_questionnaire_suggests_its_lane_vulnerabilities(org_a):
+    from openctpat.risk import services as risk_services
+
+    q, _ = send(org_a)
+    node = make_node(org_a, country="CN", activities=["stuffing"])
+    risk_services.update_node(org_a, owner_of(org_a), node, partner=q.partner)
+    vuln = node.vulnerabilities.order_by("category").first()
+    assert vuln.suggested_rating == "" and "No answered questionnaire" in vuln.basis
+    replies = {i.pk: {"reply": Reply.NO} for i in q.items.all()}
+    services.partner_save(q, replies, submit=True)
+    vuln.refresh_from_db()
+    assert vuln.suggested_rating == "High"
+    assert vuln.basis.startswith("Partner questionnaire") and "0 of" in vuln.basis
+    partner = BusinessPartner.objects.get(pk=q.partner_id)
+    role = next(r for r in partner.tier_reasons if r["factor"] == "role")
+    assert role["detail"] == "Highest-risk activity: stuffing."

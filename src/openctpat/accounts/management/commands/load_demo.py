@@ -44,10 +44,13 @@ class Command(BaseCommand):
                 if not Membership.objects.for_org(importer).filter(user=users[email]).exists():
                     add_member(importer, owner, users[email], role)
             # Program content lives in the domain apps; each brings its own demo data.
+            from openctpat.partners.demo import load_demo as load_partner_demo
+            from openctpat.partners.demo import open_link
             from openctpat.profiles.demo import load_demo as load_profile_demo
             from openctpat.risk.demo import load_demo as load_risk_demo
 
             load_profile_demo(importer, owner, users[DEMO_USERS[1][0]])
+            load_partner_demo(importer, owner, users[DEMO_USERS[1][0]])
             load_risk_demo(importer, owner)
             factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
             if factory is None:
@@ -59,3 +62,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo data ready. Sign in at http://127.0.0.1:8000/ with:")
         for email, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {role:<12} {email:<34} password: {DEMO_PASSWORD}")
+        link = open_link(importer)
+        if link:
+            self.stdout.write(f"A business partner's questionnaire link (no sign-in): {link}")

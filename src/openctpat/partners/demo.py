@@ -1,0 +1,204 @@
+"""Demo content: the partners on the demo lanes with certifications and questionnaires, and
+the shipped 1,000-partner registry file imported through the normal import."""
+
+import datetime
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from . import services
+from .models import BusinessPartner, Questionnaire, Reply
+
+DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo-partners-1000.xlsx"
+
+# legal name, type, country, services, contact, email
+LANE_PARTNERS = [
+    (
+        "Shenzhen Bright Toys Co.",
+        "supplier",
+        "CN",
+        ["manufacturing", "stuffing", "sealing"],
+        "Li Wei",
+        "li.wei@brighttoys.example",
+    ),
+    (
+        "Pearl River Consolidators Ltd.",
+        "consolidator",
+        "CN",
+        ["consolidation", "storage"],
+        "Chen Jing",
+        "chen.jing@pearlriver.example",
+    ),
+    (
+        "Pacific Star Line",
+        "sea_carrier",
+        "SG",
+        ["sea_transport"],
+        "Tan Mei Ling",
+        "security@pacificstar.example",
+    ),
+    (
+        "Liberty Customs Brokers",
+        "customs_broker",
+        "US",
+        ["customs_brokerage", "documentation"],
+        "Dana Brooks",
+        "dana@libertybrokers.example",
+    ),
+    (
+        "Acme Manufacturing de Mexico",
+        "foreign_manufacturer",
+        "MX",
+        ["manufacturing", "stuffing", "sealing"],
+        "Ana Ruiz",
+        "ana.ruiz@acme-mx.example",
+    ),
+    (
+        "Transportes del Norte",
+        "highway_carrier",
+        "MX",
+        ["highway_transport"],
+        "Jorge Salinas",
+        "jsalinas@tdnorte.example",
+    ),
+    (
+        "Lone Star Drayage",
+        "highway_carrier",
+        "US",
+        ["highway_transport"],
+        "Kim Ortiz",
+        "dispatch@lonestar.example",
+    ),
+    (
+        "Saigon Garment Works",
+        "foreign_manufacturer",
+        "VN",
+        ["manufacturing", "stuffing"],
+        "Nguyen Thi Lan",
+        "lan@saigongarment.example",
+    ),
+    (
+        "Mekong Ocean Lines",
+        "sea_carrier",
+        "VN",
+        ["sea_transport"],
+        "Pham Quoc",
+        "security@mekongocean.example",
+    ),
+]
+
+
+def load_demo(org, owner, contributor=None) -> list[BusinessPartner]:
+    if BusinessPartner.objects.for_org(org).exists():
+        return []
+    today = timezone.localdate()
+    made = {}
+    for name, ptype, country, svc, contact, email in LANE_PARTNERS:
+        partner = services.create_partner(
+            org,
+            owner,
+            legal_name=name,
+            partner_type=ptype,
+            country=country,
+            services=svc,
+            start_date=today - datetime.timedelta(days=900),
+        )
+        services.add_contact(org, owner, partner, name=contact, email=email, role="Security lead")
+        made[name] = partner
+    services.add_certification(
+        org,
+        owner,
+        made["Liberty Customs Brokers"],
+        program="ctpat",
+        reference="SVI-73X19A",
+        status="validated",
+        verified_on=today - datetime.timedelta(days=200),
+    )
+    services.add_certification(
+        org,
+        owner,
+        made["Pacific Star Line"],
+        program="ctpat",
+        reference="SVI-55K201",
+        status="certified",
+        verified_on=today - datetime.timedelta(days=355),
+    )
+    services.add_certification(
+        org,
+        owner,
+        made["Acme Manufacturing de Mexico"],
+        program="mra",
+        country="MX",
+        reference="NEEC-2021-0442",
+        status="certified",
+        verified_on=today - datetime.timedelta(days=90),
+        expires_on=today + datetime.timedelta(days=500),
+    )
+    services.add_certification(
+        org,
+        owner,
+        made["Saigon Garment Works"],
+        program="iso28000",
+        reference="ISO28K-8812",
+        status="expired",
+        verified_on=today - datetime.timedelta(days=500),
+    )
+    template = services.create_template(
+        org,
+        owner,
+        partner_type="foreign_manufacturer",
+        entity_type="importer",
+        name="Supplier security questionnaire",
+    )
+    # One questionnaire answered, reviewed and followed up; one still open at the partner.
+    toys = made["Shenzhen Bright Toys Co."]
+    q, _link = services.send_questionnaire(
+        org,
+        owner,
+        toys,
+        template,
+        contact_name="Li Wei",
+        contact_email="li.wei@brighttoys.example",
+        due_date=today + datetime.timedelta(days=10),
+    )
+    replies = {}
+    for n, item in enumerate(q.items.all()):
+        reply = Reply.NO if n % 17 == 5 else Reply.PARTIAL if n % 11 == 3 else Reply.YES
+        replies[item.pk] = {"reply": reply, "comment": "" if reply == Reply.YES else "Planned"}
+    services.partner_save(q, replies, submit=True)
+    services.mark_suggested_weaknesses(org, owner, q)
+    weak = q.items.filter(weakness=True).order_by("position").first()
+    services.create_action(
+        org,
+        owner,
+        toys,
+        item=weak,
+        title=f"Close the gap on {weak.reference}",
+        owner=contributor or owner,
+        partner_contact="Li Wei",
+        due_date=today + datetime.timedelta(days=45),
+    )
+    services.complete_review(
+        org, owner, q, summary="Good overall; gaps in access control and seal logs followed up."
+    )
+    services.send_questionnaire(
+        org,
+        owner,
+        made["Saigon Garment Works"],
+        template,
+        contact_name="Nguyen Thi Lan",
+        contact_email="lan@saigongarment.example",
+        due_date=today + datetime.timedelta(days=5),
+    )
+    if DEMO_FILE.exists():
+        upload = SimpleUploadedFile(DEMO_FILE.name, DEMO_FILE.read_bytes())
+        imp = services.start_import(org, owner, upload)
+        services.commit_import(org, owner, imp, skip_duplicates=True)
+    return list(made.values())
+
+
+def open_link(org) -> str | None:
+    """The demo's open partner link, to try the partner's side."""
+    q = Questionnaire.objects.for_org(org).filter(status="sent").first()
+    return services.link_url(q) if q else None

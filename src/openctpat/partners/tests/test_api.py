@@ -1,0 +1,292 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from openctpat.accounts.roles import Role
+from openctpat.partners.models import BusinessPartner
+from openctpat.testing import make_org, token_for
+from openctpat.testing.api import ApiClient, APIResourceTests
+from openctpat.testing.partners import (
+    SMALL_CSV,
+    make_action,
+    make_certification,
+    make_contact,
+    make_partner,
+    make_questionnaire,
+    make_template,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class TestPartnersAPI(APIResourceTests):
+    path = "/api/v1/partners"
+    update_payload = {"status": "suspended", "notes": "Audit pending"}
+    can_delete = True
+
+    def make_object(self, org):
+        return make_partner(org)
+
+    def create_payload(self, org):
+        return {
+            "legal_name": "Andes Cargo SAC",
+            "partner_type": "consolidator",
+            "country": "PE",
+            "services": ["consolidation"],
+        }
+
+
+class TestTemplatesAPI(APIResourceTests):
+    path = "/api/v1/questionnaire-templates"
+    update_payload = {"instructions": "Answer for the Lima plant."}
+
+    def make_object(self, org):
+        return make_template(org)
+
+    def create_payload(self, org):
+        return {"partner_type": "supplier", "entity_type": "importer"}
+
+
+def _child_resource(path_of, make, update_payload, can_delete=True):
+    """Resources listed under a partner: their list test uses the partner's list path."""
+
+    class ChildTests(APIResourceTests):
+        def make_object(self, org):
+            obj = make(org)
+            self.path = path_of(obj)
+            return obj
+
+        def detail(self, obj):
+            return self.item_path(obj)
+
+        def test_list_by_role(self, org):
+            obj = self.make_object(org)
+            client = self.api(org, Role.VIEWER)
+            body = client.get(self.path).json()
+            assert [i["id"] for i in body["items"]] == [obj.pk]
+
+        def test_other_organisation_gets_404(self, org):
+            obj = self.make_object(org)
+            other = ApiClient(token_for(make_org(), Role.OWNER))
+            assert other.get(self.path).status_code == 404
+            if self.update_payload is not None:
+                assert other.patch(self.detail(obj), self.update_payload).status_code == 404
+            if self.can_delete:
+                assert other.delete(self.detail(obj)).status_code == 404
+
+        def test_read_by_role(self):
+            pass  # read through the partner's list above
+
+        def test_unauthenticated_gets_401(self, org):
+            self.make_object(org)
+            assert ApiClient().get(self.path).status_code == 401
+
+    ChildTests.update_payload = update_payload
+    ChildTests.can_delete = can_delete
+    return ChildTests
+
+
+class TestContactsAPI(
+    _child_resource(
+        lambda c: f"/api/v1/partners/{c.partner_id}/contacts", make_contact, {"phone": "+86 1"}
+    )
+):
+    def item_path(self, obj):
+        return f"/api/v1/partner-contacts/{obj.pk}"
+
+
+class TestCertificationsAPI(
+    _child_resource(
+        lambda c: f"/api/v1/partners/{c.partner_id}/certifications",
+        make_certification,
+        {"status": "suspended"},
+    )
+):
+    def item_path(self, obj):
+        return f"/api/v1/partner-certifications/{obj.pk}"
+
+
+class TestActionsAPI(
+    _child_resource(
+        lambda a: f"/api/v1/partners/{a.partner_id}/actions", make_action, {"status": "done"}
+    )
+):
+    def item_path(self, obj):
+        return f"/api/v1/partner-actions/{obj.pk}"
+
+
+class TestQuestionnairesAPI(
+    _child_resource(
+        lambda q: f"/api/v1/partners/{q.partner_id}/questionnaires",
+        make_questionnaire,
+        None,
+        can_delete=False,
+    )
+):
+    def item_path(self, obj):
+        return f"/api/v1/questionnaires/{obj.pk}"
+
+
+def test_registry_search_and_tier_reasons(org_a, api):
+    client = api(org_a)
+    made = client.post(
+        "/api/v1/partners",
+        {
+            "legal_name": "Shenzhen Bright Toys Co. Ltd",
+            "partner_type": "supplier",
+            "country": "cn",
+            "duns": "123-456-789",
+            "services": ["stuffing"],
+        },
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["country"] == "CN" and body["duns"] == "123456789" and body["risk_tier"]
+    assert {r["factor"] for r in body["tier_reasons"]} >= {"country", "role", "screening"}
+    dup = client.post(
+        "/api/v1/partners",
+        {"legal_name": "Other", "partner_type": "supplier", "country": "CN", "duns": "123456789"},
+    )
+    assert dup.status_code == 409
+    bad = client.post(
+        "/api/v1/partners", {"legal_name": "X", "partner_type": "supplier", "country": "ZZ"}
+    )
+    assert bad.status_code == 422 and "country" in bad.json()["error"]["fields"]
+    found = client.get("/api/v1/partners", q="bright toys").json()
+    assert found["count"] == 1 and found["items"][0]["id"] == body["id"]
+    assert client.get("/api/v1/partners", tier="Low", country="US").json()["count"] == 0
+
+
+def test_certification_with_an_mra_program(org_a, api):
+    client = api(org_a)
+    mra = client.get("/api/v1/mra-programs").json()
+    assert mra["as_of"] and any(p["country"] == "EU" for p in mra["programs"])
+    partner = make_partner(org_a, country="DE")
+    cert = client.post(
+        f"/api/v1/partners/{partner.pk}/certifications",
+        {"program": "mra", "country": "EU", "reference": "DEAEOF1234", "status": "certified"},
+    )
+    assert cert.status_code == 201, cert.content
+    assert "Authorised Economic Operator" in cert.json()["program_name"]
+    refused = client.post(
+        f"/api/v1/partners/{partner.pk}/certifications",
+        {
+            "program": "ctpat",
+            "status": "certified",
+            "importer_tier": 2,
+            "verified_on": "2999-01-01",
+        },
+    )
+    assert refused.status_code == 422 and "verified_on" in refused.json()["error"]["fields"]
+
+
+def test_import_over_the_api(org_a):
+    token = token_for(org_a, Role.CONTRIBUTOR)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    upload = SimpleUploadedFile("partners.csv", SMALL_CSV.encode())
+    started = client.post("/api/v1/partner-imports", {"file": upload})
+    assert started.status_code == 201, started.content
+    imp = started.json()
+    assert imp["row_count"] == 3 and imp["mapping"]["country"] == "Country"
+    api = ApiClient(token)
+    preview = api.get(f"/api/v1/partner-imports/{imp['id']}/preview").json()
+    assert preview == {
+        "rows": 3,
+        "importable": 3,
+        "missing_fields": [],
+        "errors": [],
+        "duplicates": [],
+    }
+    bad = api.put(f"/api/v1/partner-imports/{imp['id']}/mapping", {"mapping": {"duns": "Nope"}})
+    assert bad.status_code == 422
+    done = api.post(f"/api/v1/partner-imports/{imp['id']}/commit", {})
+    assert done.json() == {"created": 3, "skipped_duplicates": 0}
+    assert api.post(f"/api/v1/partner-imports/{imp['id']}/commit", {}).status_code == 409
+    csv = api.get("/api/v1/partners/export.csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "Shenzhen Bright Toys Co. Ltd" in csv.content.decode("utf-8-sig")
+    assert BusinessPartner.objects.for_org(org_a).count() == 3
+
+
+def test_the_export_refuses_to_carry_formulas(org_a, api):
+    make_partner(org_a, legal_name='=HYPERLINK("http://evil")', notes="+1 555")
+    text = api(org_a).get("/api/v1/partners/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1 555" in text
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    xlsx = api(org_a).get("/api/v1/partners/export.xlsx").content
+    cell = load_workbook(BytesIO(xlsx)).active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_questionnaire_send_review_and_actions_over_the_api(org_a, api):
+    client = api(org_a)
+    template = client.post(
+        "/api/v1/questionnaire-templates", {"partner_type": "supplier", "entity_type": "importer"}
+    ).json()
+    assert template["question_count"] > 50 and template["version"] == 1
+    q_id = template["questions"][0]["id"]
+    assert (
+        client.patch(f"/api/v1/questionnaire-questions/{q_id}", {"text": "Reworded"}).json()["text"]
+        == "Reworded"
+    )
+    partner = make_partner(org_a)
+    sent = client.post(
+        f"/api/v1/partners/{partner.pk}/questionnaires",
+        {
+            "template_id": template["id"],
+            "contact_name": "Li Wei",
+            "contact_email": "li@supplier.test",
+            "due_date": "2999-01-01",
+        },
+    )
+    assert sent.status_code == 201, sent.content
+    link = sent.json()["link"]
+    assert "/partner-link/" in link
+    assert "link" not in client.get(f"/api/v1/questionnaires/{sent.json()['id']}").json()
+    items = client.get(f"/api/v1/questionnaires/{sent.json()['id']}/items", limit=200).json()
+    assert items["items"][0]["text"] == "Reworded"
+    early = client.patch(
+        f"/api/v1/questionnaire-items/{items['items'][0]['id']}", {"weakness": True}
+    )
+    assert early.status_code == 409
+    added = client.post(
+        f"/api/v1/questionnaire-templates/{template['id']}/questions", {"text": "Seals?"}
+    )
+    assert added.status_code == 201
+    assert client.get(f"/api/v1/questionnaire-templates/{template['id']}").json()["version"] == 2
+    revoked = client.post(f"/api/v1/questionnaires/{sent.json()['id']}/revoke")
+    assert revoked.json()["link_state"] == "revoked"
+    reissued = client.post(f"/api/v1/questionnaires/{sent.json()['id']}/reissue", {})
+    assert reissued.json()["link"] != link and reissued.json()["link_state"] == "open"
+
+
+def test_follow_up_action_owner_must_be_a_member(org_a, org_b, api):
+    from openctpat.testing import owner_of
+
+    partner = make_partner(org_a)
+    refused = api(org_a).post(
+        f"/api/v1/partners/{partner.pk}/actions",
+        {"title": "Fix", "owner_id": owner_of(org_b).pk},
+    )
+    assert refused.status_code == 422 and "owner_id" in refused.json()["error"]["fields"]
+
+
+def test_tier_settings_only_owners_change(org_a, api):
+    assert api(org_a, Role.VIEWER).get("/api/v1/partner-tier-settings").json()["high_from"] == 60
+    assert (
+        api(org_a, Role.CONTRIBUTOR)
+        .patch("/api/v1/partner-tier-settings", {"high_from": 70})
+        .status_code
+        == 403
+    )
+    bad = api(org_a).patch("/api/v1/partner-tier-settings", {"high_from": 10, "medium_from": 20})
+    assert bad.status_code == 422
+    assert (
+        api(org_a)
+        .patch("/api/v1/partner-tier-settings", {"weight_screening": 0})
+        .json()["weight_screening"]
+        == 0
+    )
