@@ -468,6 +468,8 @@ def update_node(org, actor, node: LaneNode, **fields) -> LaneNode:
     ensure_draft(node.lane.assessment)
     merged = {"node_type": node.node_type, "mode": node.mode, **fields}
     fields = {k: v for k, v in clean_node(org, merged).items() if k in fields or k == "mode"}
+    if fields.get("position", 0) is None:  # left blank in the form: keep its place
+        del fields["position"]
     previous = node.partner
     _update_audited(org, actor, node, fields, NODE_FIELDS)
     sync(node.lane.assessment)

@@ -290,3 +290,19 @@ def test_tier_settings_only_owners_change(org_a, api):
         .json()["weight_screening"]
         == 0
     )
+
+
+def test_a_lane_party_links_only_to_its_own_organisations_partner(org_a, org_b, api):
+    from openctpat.testing.risk import make_lane
+
+    lane = make_lane(org_a)
+    foreign = make_partner(org_b)
+    own = make_partner(org_a)
+    path = f"/api/v1/risk/lanes/{lane.pk}/nodes"
+    body = {"node_type": "supplier", "name": "Bright", "country": "CN", "activities": ["stuffing"]}
+    assert api(org_a).post(path, {**body, "partner_id": foreign.pk}).status_code == 404
+    made = api(org_a).post(path, {**body, "partner_id": own.pk})
+    assert made.status_code == 201 and made.json()["partner_id"] == own.pk
+    own.refresh_from_db()
+    role = next(r for r in own.tier_reasons if r["factor"] == "role")
+    assert role["risk"] == 1.0

@@ -224,3 +224,27 @@ def test_deleting_a_template_question_and_a_partner(org_a, login):
     partner = make_partner(org_a)
     client.post(f"/partners/{partner.pk}/delete/")
     assert not BusinessPartner.objects.filter(pk=partner.pk).exists()
+
+
+def test_a_lane_party_is_linked_to_a_partner_by_its_legal_name(org_a, login):
+    from openctpat.testing.risk import make_node
+
+    partner = make_partner(org_a, legal_name="Saigon Garment Works")
+    node = make_node(org_a, country="VN")
+    client = login(org_a)
+    values = {
+        "node_type": "manufacturer",
+        "name": node.name,
+        "country": "VN",
+        "impact": "High",
+        "activities": ["stuffing"],
+        "partner": "saigon garment works",
+    }
+    client.post(f"/risk/nodes/{node.pk}/", values)
+    node.refresh_from_db()
+    assert node.partner == partner
+    missing = client.post(f"/risk/nodes/{node.pk}/", {**values, "partner": "Nobody Ltd"})
+    assert b"No partner in the registry has this legal name." in missing.content
+    lane = client.get(f"/risk/lanes/{node.lane_id}/").content.decode()
+    assert f'href="/partners/{partner.pk}/"' in lane
+    assert "Trade lanes" in client.get(f"/partners/{partner.pk}/").content.decode()
