@@ -340,6 +340,16 @@ def link_document(org, actor, partner, document: EvidenceDocument) -> None:
 
 
 @transaction.atomic
+def upload_document(org, actor, partner, uploaded, *, title: str = "") -> EvidenceDocument:
+    """A new evidence document (same checks as the library) linked to the partner."""
+    document = profile_services.upload_evidence(
+        org, actor, uploaded, title=title or f"{partner.legal_name}: {uploaded.name}"
+    )
+    link_document(org, actor, partner, document)
+    return document
+
+
+@transaction.atomic
 def unlink_document(org, actor, partner, document: EvidenceDocument) -> None:
     partner.documents.remove(document)
     _record(AuditAction.UPDATE, org, actor, partner, {"documents": {"removed": [document.pk]}})

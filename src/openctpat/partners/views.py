@@ -217,6 +217,17 @@ def contact_add(request, pk):
 @require_POST
 @org_view(Perm.CHANGE)
 def document_link(request, pk):
+    upload = request.FILES.get("file")
+    if upload is not None:
+        partner = _get(request, BusinessPartner, pk)
+        title = request.POST.get("title", "")[:200].replace("\x00", "")
+        try:
+            services.upload_document(request.org, request.user, partner, upload, title=title)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Document uploaded and linked.")
+        return redirect("partners:detail", pk=pk)
     documents = EvidenceDocument.objects.for_org(request.org)
     return _detail_form(
         request,

@@ -248,3 +248,19 @@ def test_a_lane_party_is_linked_to_a_partner_by_its_legal_name(org_a, login):
     lane = client.get(f"/risk/lanes/{node.lane_id}/").content.decode()
     assert f'href="/partners/{partner.pk}/"' in lane
     assert "Trade lanes" in client.get(f"/partners/{partner.pk}/").content.decode()
+
+
+def test_documents_are_uploaded_linked_and_unlinked_on_the_partner_page(org_a, login):
+    partner = make_partner(org_a)
+    client = login(org_a)
+    pdf = SimpleUploadedFile("svi-letter.pdf", b"%PDF-1.4\n%svi\n%%EOF\n")
+    client.post(f"/partners/{partner.pk}/documents/", {"file": pdf, "title": "SVI letter"})
+    document = partner.documents.get()
+    assert document.title == "SVI letter"
+    fake = SimpleUploadedFile("x.pdf", b"MZ\x90\x00")
+    refused = client.post(f"/partners/{partner.pk}/documents/", {"file": fake}, follow=True)
+    assert partner.documents.count() == 1 and b"message-error" in refused.content
+    client.post(f"/partners/{partner.pk}/documents/unlink/", {"document": document.pk})
+    assert not partner.documents.exists()
+    client.post(f"/partners/{partner.pk}/documents/", {"document": document.pk})
+    assert partner.documents.get() == document
