@@ -30,7 +30,8 @@ def _client_ip(request) -> str:
 
 def _private(response):
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not no-referrer: browsers then send "Origin: null" and CSRF refuses the form.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

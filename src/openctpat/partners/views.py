@@ -178,7 +178,7 @@ def partner_delete(request, pk):
     return redirect("partners:list")
 
 
-def _detail_form(request, pk, form_class, call, success, **form_kwargs):
+def _detail_form(request, pk, form_class, call, success, back=None, **form_kwargs):
     """A form posted from the partner page: back to it, or the page with the errors shown."""
     partner = _get(request, BusinessPartner, pk)
     form = form_class(request.POST, **form_kwargs)
@@ -187,7 +187,7 @@ def _detail_form(request, pk, form_class, call, success, **form_kwargs):
     else:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         messages.error(request, errors or "Nothing was saved.")
-    return redirect("partners:detail", pk=pk)
+    return redirect(back or reverse("partners:detail", kwargs={"pk": pk}))
 
 
 @require_POST
@@ -249,21 +249,33 @@ def document_unlink(request, pk):
     return redirect("partners:detail", pk=pk)
 
 
+def _item_action_form(item, owner_choices) -> ActionForm:
+    """A follow-up form per weakness row: its own field ids, the owners queried once."""
+    form = ActionForm(members=User.objects.none(), prefix=f"item{item.pk}")
+    form.fields["owner"].choices = owner_choices
+    return form
+
+
 @require_POST
 @org_view(Perm.CHANGE)
 def action_add(request, pk):
-    item = None
+    item, prefix, back = None, None, None
     if request.POST.get("item"):
         item = get_object_or_404(
             QuestionnaireItem.objects.for_org(request.org), pk=request.POST["item"]
         )
+        prefix = f"item{item.pk}"
+        url = reverse("partners:questionnaire", kwargs={"pk": item.questionnaire_id})
+        back = f"{url}#item-{item.pk}"
     return _detail_form(
         request,
         pk,
         ActionForm,
         lambda p, d: services.create_action(request.org, request.user, p, item=item, **d),
         "Follow-up action created.",
+        back=back,
         members=_members(request.org),
+        prefix=prefix,
     )
 
 
@@ -519,14 +531,23 @@ def questionnaire_send(request, pk):
 @org_view(Perm.VIEW)
 def questionnaire_detail(request, pk):
     q = _get(request, Questionnaire, pk, "partner", "template", "reviewed_by")
-    items = q.items.select_related("document")
+    reviewable = q.status in ("submitted", "reviewed") and _can_change(request)
+    items = list(q.items.select_related("document").prefetch_related("actions"))
+    owners = None
+    rows = []
+    for item in items:
+        form = None
+        if reviewable and item.weakness and not item.weakness_closed:
+            if owners is None:
+                owners = [("", "---------")] + [(u.pk, u.email) for u in _members(request.org)]
+            form = _item_action_form(item, owners)
+        rows.append((item, form))
     context = {
         "q": q,
-        "items": items,
+        "rows": rows,
         "editable": _can_change(request),
-        "reviewable": q.status in ("submitted", "reviewed") and _can_change(request),
+        "reviewable": reviewable,
         "review_form": ReviewForm(initial={"summary": q.review_summary}),
-        "action_form": ActionForm(members=_members(request.org)),
         "suggested": services.suggested_weaknesses(q).count(),
         "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
     }
@@ -557,7 +578,8 @@ def questionnaire_reissue(request, pk):
 def questionnaire_weaknesses(request, pk):
     q = _get(request, Questionnaire, pk, "partner")
     n = services.mark_suggested_weaknesses(request.org, request.user, q)
-    messages.success(request, f"{n} answers marked as weaknesses.")
+    noun = "answer" if n == 1 else "answers"
+    messages.success(request, f"{n} {noun} marked as weaknesses.")
     return redirect("partners:questionnaire", pk=pk)
 
 

@@ -35,7 +35,7 @@ def test_the_link_opens_its_questionnaire_without_a_login(org_a):
     body = response.content.decode()
     assert q.partner.legal_name in body and org_a.name in body
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "sessionid" not in response.cookies
 
 
