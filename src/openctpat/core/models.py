@@ -39,6 +39,36 @@ class OrgOwnedModel(models.Model):
         abstract = True
 
 
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class TrackedAction(OrgOwnedModel):
+    """Work someone owns until it is done: risk-plan actions and partner follow-ups."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    completion_note = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["status", "due_date", "id"]
+
+    def __str__(self):
+        return self.title
+
+
 class AppendOnlyError(Exception):
     pass
 

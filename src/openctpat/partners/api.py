@@ -16,12 +16,12 @@ from openctpat.profiles.models import EvidenceDocument
 from . import exports, services
 from .importing import FIELDS
 from .models import (
+    ActionStatus,
     BusinessPartner,
     Certification,
     CertificationProgram,
     CertificationStatus,
     FollowUpAction,
-    FollowUpStatus,
     PartnerContact,
     PartnerImport,
     PartnerStatus,
@@ -390,7 +390,7 @@ class ActionIn(StrictInput):
     owner_id: StrictInt | None = None
     partner_contact: str = Field("", max_length=200)
     due_date: IsoDate | None = None
-    status: FollowUpStatus = FollowUpStatus.OPEN
+    status: ActionStatus = ActionStatus.OPEN
 
 
 class ActionPatch(StrictInput):
@@ -399,7 +399,7 @@ class ActionPatch(StrictInput):
     owner_id: StrictInt | None = None
     partner_contact: str | None = Field(None, max_length=200)
     due_date: IsoDate | None = None
-    status: FollowUpStatus | None = None
+    status: ActionStatus | None = None
     completion_note: str | None = Field(None, max_length=5000)
 
 
@@ -412,7 +412,7 @@ class ActionOut(Schema):
     owner_id: int | None
     partner_contact: str
     due_date: datetime.date | None
-    status: FollowUpStatus
+    status: ActionStatus
     completion_note: str
     completed_at: datetime.datetime | None
 

@@ -7,9 +7,9 @@ from .importing import FIELDS
 from .models import (
     PARTNER_TYPES,
     SERVICES,
+    ActionStatus,
     CertificationProgram,
     CertificationStatus,
-    FollowUpStatus,
     PartnerStatus,
     Reply,
     Tier,
@@ -128,7 +128,7 @@ class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner (our side)")
     partner_contact = forms.CharField(max_length=200, required=False, label="Partner contact")
     due_date = forms.DateField(required=False, widget=DATE)
-    status = forms.ChoiceField(choices=FollowUpStatus.choices, initial=FollowUpStatus.OPEN)
+    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
     completion_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, members, **kwargs):

@@ -5,7 +5,11 @@ from django.db import models
 from django.utils import timezone
 
 from openctpat.core.ctpat import EntityType
-from openctpat.core.models import OrgOwnedModel
+from openctpat.core.models import (
+    ActionStatus,  # noqa: F401  (re-exported for the app)
+    OrgOwnedModel,
+    TrackedAction,
+)
 
 PARTNER_TYPES = [
     *EntityType.choices,
@@ -326,38 +330,17 @@ class QuestionnaireItem(OrgOwnedModel):
         return f"{self.reference or self.position}: {self.text[:60]}"
 
 
-class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class FollowUpAction(OrgOwnedModel):
+class FollowUpAction(TrackedAction):
     """What the partner must fix, agreed with it: closes a weakness when done."""
 
     partner = models.ForeignKey(BusinessPartner, on_delete=models.CASCADE, related_name="actions")
     item = models.ForeignKey(
         QuestionnaireItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     partner_contact = models.CharField(max_length=200, blank=True)
-    due_date = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
-    )
-    completion_note = models.TextField(blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["status", "due_date", "id"]
-
-    def __str__(self):
-        return self.title
+    class Meta(TrackedAction.Meta):
+        pass
 
 
 class TierSettings(OrgOwnedModel):

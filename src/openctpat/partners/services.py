@@ -28,11 +28,11 @@ from .models import (
     IDENTIFIERS,
     PARTNER_TYPE_LABELS,
     SERVICES,
+    ActionStatus,
     BusinessPartner,
     Certification,
     CertificationProgram,
     FollowUpAction,
-    FollowUpStatus,
     ImportStatus,
     PartnerContact,
     PartnerImport,
@@ -1269,7 +1269,7 @@ def _clean_action(org, fields: dict, partner: BusinessPartner) -> dict:
     _text(fields, "title", 200, required=True)
     for name, limit in (("description", 5000), ("partner_contact", 200), ("completion_note", 5000)):
         _text(fields, name, limit)
-    if "status" in fields and fields["status"] not in FollowUpStatus.values:
+    if "status" in fields and fields["status"] not in ActionStatus.values:
         raise _invalid("status", "Choose open, in progress, done or cancelled.")
     _check_owner(org, fields.get("owner"))
     item = fields.get("item")
@@ -1279,10 +1279,10 @@ def _clean_action(org, fields: dict, partner: BusinessPartner) -> dict:
 
 
 def _close_weakness_when_done(org, actor, action: FollowUpAction) -> None:
-    if action.status != FollowUpStatus.DONE or action.item is None:
+    if action.status != ActionStatus.DONE or action.item is None:
         return
     others_open = action.item.actions.exclude(pk=action.pk).filter(
-        status__in=[FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]
+        status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
     )
     if action.item.weakness and not others_open.exists():
         _update_audited(org, actor, action.item, {"weakness_closed": True}, REVIEW_FIELDS)
@@ -1305,7 +1305,7 @@ def create_action(org, actor, partner: BusinessPartner, **fields) -> FollowUpAct
 @transaction.atomic
 def update_action(org, actor, action: FollowUpAction, **fields) -> FollowUpAction:
     fields = _clean_action(org, dict(fields), action.partner)
-    if fields.get("status") == FollowUpStatus.DONE and action.status != FollowUpStatus.DONE:
+    if fields.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
         fields["completed_at"] = timezone.now()
     _update_audited(org, actor, action, fields, ACTION_FIELDS)
     _close_weakness_when_done(org, actor, action)

@@ -279,80 +279,85 @@ def action_add(request, pk):
     )
 
 
+# A partner's certifications, contacts and follow-up actions: edited and deleted alike.
+# kind -> (model, form, fields, update service, delete service)
+CHILDREN = {
+    "certification": (
+        Certification,
+        CertificationForm,
+        services.CERTIFICATION_FIELDS,
+        services.update_certification,
+        services.delete_certification,
+    ),
+    "contact": (
+        PartnerContact,
+        ContactForm,
+        services.CONTACT_FIELDS,
+        services.update_contact,
+        services.delete_contact,
+    ),
+    "action": (
+        FollowUpAction,
+        ActionForm,
+        services.ACTION_FIELDS,
+        services.update_action,
+        services.delete_action,
+    ),
+}
+
+
+def _child_edit(request, pk, kind):
+    model, form_class, fields, update, _delete = CHILDREN[kind]
+    obj = _get(request, model, pk, "partner")
+    extra = {"members": _members(request.org)} if kind == "action" else {}
+    initial = {f: getattr(obj, f) for f in fields}
+    form = form_class(request.POST or None, initial=initial, **extra)
+    if _submit(request, form, lambda data: update(request.org, request.user, obj, **data)):
+        messages.success(request, f"{kind.capitalize()} saved.")
+        return redirect("partners:detail", pk=obj.partner_id)
+    context = {"form": form, "object": obj, "partner": obj.partner, "kind": kind}
+    return render(request, "partners/child_form.html", context)
+
+
+def _child_delete(request, pk, kind):
+    model, _form, _fields, _update, delete = CHILDREN[kind]
+    obj = _get(request, model, pk, "partner")
+    delete(request.org, request.user, obj)
+    messages.success(request, f"{kind.capitalize()} deleted.")
+    return redirect("partners:detail", pk=obj.partner_id)
+
+
 @org_view(Perm.VIEW)
 def certification_edit(request, pk):
-    cert = _get(request, Certification, pk, "partner")
-    initial = {f: getattr(cert, f) for f in services.CERTIFICATION_FIELDS}
-    form = CertificationForm(request.POST or None, initial=initial)
-
-    def save(data):
-        services.update_certification(request.org, request.user, cert, **data)
-
-    if _submit(request, form, save):
-        messages.success(request, "Certification saved.")
-        return redirect("partners:detail", pk=cert.partner_id)
-    context = {"form": form, "object": cert, "partner": cert.partner, "kind": "certification"}
-    return render(request, "partners/child_form.html", context)
+    return _child_edit(request, pk, "certification")
 
 
 @require_POST
 @org_view(Perm.CHANGE)
 def certification_delete(request, pk):
-    cert = _get(request, Certification, pk, "partner")
-    services.delete_certification(request.org, request.user, cert)
-    messages.success(request, "Certification removed.")
-    return redirect("partners:detail", pk=cert.partner_id)
+    return _child_delete(request, pk, "certification")
 
 
 @org_view(Perm.VIEW)
 def contact_edit(request, pk):
-    contact = _get(request, PartnerContact, pk, "partner")
-    form = ContactForm(
-        request.POST or None, initial={f: getattr(contact, f) for f in services.CONTACT_FIELDS}
-    )
-
-    def save(data):
-        services.update_contact(request.org, request.user, contact, **data)
-
-    if _submit(request, form, save):
-        messages.success(request, "Contact saved.")
-        return redirect("partners:detail", pk=contact.partner_id)
-    context = {"form": form, "object": contact, "partner": contact.partner, "kind": "contact"}
-    return render(request, "partners/child_form.html", context)
+    return _child_edit(request, pk, "contact")
 
 
 @require_POST
 @org_view(Perm.CHANGE)
 def contact_delete(request, pk):
-    contact = _get(request, PartnerContact, pk)
-    services.delete_contact(request.org, request.user, contact)
-    messages.success(request, "Contact removed.")
-    return redirect("partners:detail", pk=contact.partner_id)
+    return _child_delete(request, pk, "contact")
 
 
 @org_view(Perm.VIEW)
 def action_edit(request, pk):
-    action = _get(request, FollowUpAction, pk, "partner", "item")
-    initial = {f: getattr(action, f) for f in services.ACTION_FIELDS}
-    form = ActionForm(request.POST or None, initial=initial, members=_members(request.org))
-
-    def save(data):
-        services.update_action(request.org, request.user, action, **data)
-
-    if _submit(request, form, save):
-        messages.success(request, "Action saved.")
-        return redirect("partners:detail", pk=action.partner_id)
-    context = {"form": form, "object": action, "partner": action.partner, "kind": "action"}
-    return render(request, "partners/child_form.html", context)
+    return _child_edit(request, pk, "action")
 
 
 @require_POST
 @org_view(Perm.CHANGE)
 def action_delete(request, pk):
-    action = _get(request, FollowUpAction, pk)
-    services.delete_action(request.org, request.user, action)
-    messages.success(request, "Action deleted.")
-    return redirect("partners:detail", pk=action.partner_id)
+    return _child_delete(request, pk, "action")
 
 
 # -- exports ---------------------------------------------------------------------------------

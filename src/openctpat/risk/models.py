@@ -3,7 +3,11 @@
 from django.conf import settings
 from django.db import models
 
-from openctpat.core.models import OrgOwnedModel
+from openctpat.core.models import (
+    ActionStatus,  # noqa: F401  (re-exported for the app)
+    OrgOwnedModel,
+    TrackedAction,
+)
 
 
 class Rating(models.TextChoices):
@@ -263,32 +267,16 @@ class Vulnerability(OrgOwnedModel):
         return f"{self.node} · category {self.category}"
 
 
-class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class Action(OrgOwnedModel):
+class Action(TrackedAction):
     """Step 4: a corrective action for a risk. It stays workable after sign-off."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     node = models.ForeignKey(
         LaneNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
     msc_category = models.PositiveSmallIntegerField(null=True, blank=True)
     criterion = models.ForeignKey(
         "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    due_date = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
     evidence = models.ForeignKey(
         "profiles.EvidenceDocument",
@@ -297,11 +285,6 @@ class Action(OrgOwnedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    completion_note = models.TextField(blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["status", "due_date", "id"]
-
-    def __str__(self):
-        return self.title
+    class Meta(TrackedAction.Meta):
+        pass

@@ -52,6 +52,7 @@ class TestCli:
 
         toys = BusinessPartner.objects.for_org(importer).get(legal_name="Shenzhen Bright Toys Co.")
         assert toys.lane_nodes.exists() and toys.actions.exists()
+        assert BusinessPartner.objects.for_org(importer).count() >= 1000  # the shipped file
         assert Questionnaire.objects.for_org(importer).filter(status="reviewed").exists()
         assert "/partner-link/" in out
         assert main(["demo", "--no-serve"]) == 0  # idempotent

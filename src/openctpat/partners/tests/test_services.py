@@ -11,8 +11,8 @@ from openctpat.core.models import AuditEntry
 from openctpat.core.reminders import SOURCES
 from openctpat.partners import services
 from openctpat.partners.models import (
+    ActionStatus,
     BusinessPartner,
-    FollowUpStatus,
     QuestionnaireStatus,
     Reply,
 )
@@ -371,7 +371,7 @@ def test_review_weaknesses_actions_and_tier(org_a):
     action = services.create_action(
         org_a, owner_of(org_a), partner, title="Fix it", item=item, owner=owner_of(org_a)
     )
-    services.update_action(org_a, owner_of(org_a), action, status=FollowUpStatus.DONE)
+    services.update_action(org_a, owner_of(org_a), action, status=ActionStatus.DONE)
     item.refresh_from_db()
     assert item.weakness_closed
     services.complete_review(org_a, owner_of(org_a), q, summary="One gap, closed.")

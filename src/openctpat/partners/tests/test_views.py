@@ -264,3 +264,27 @@ def test_documents_are_uploaded_linked_and_unlinked_on_the_partner_page(org_a, l
     assert not partner.documents.exists()
     client.post(f"/partners/{partner.pk}/documents/", {"document": document.pk})
     assert partner.documents.get() == document
+
+
+def test_certifications_contacts_and_actions_are_edited_and_deleted(org_a, login):
+    from openctpat.testing.partners import make_action, make_certification, make_contact
+
+    cert, contact, action = make_certification(org_a), make_contact(org_a), make_action(org_a)
+    client = login(org_a)
+    client.post(f"/partners/certifications/{cert.pk}/", {"program": "ctpat", "status": "suspended"})
+    cert.refresh_from_db()
+    assert cert.status == "suspended"
+    client.post(f"/partners/actions/{action.pk}/", {"title": action.title, "status": "done"})
+    action.refresh_from_db()
+    assert action.status == "done" and action.completed_at
+    page = client.get(f"/partners/contacts/{contact.pk}/")
+    assert page.status_code == 200 and b"Li Wei" in page.content
+    assert client.get(f"/partners/contacts/{contact.pk}/", {}).status_code == 200
+    viewer = login(org_a, Role.VIEWER)
+    assert b"<dl>" in viewer.get(f"/partners/contacts/{contact.pk}/").content
+    assert viewer.post(f"/partners/contacts/{contact.pk}/delete/").status_code == 403
+    client.post(f"/partners/contacts/{contact.pk}/delete/")
+    client.post(f"/partners/certifications/{cert.pk}/delete/")
+    client.post(f"/partners/actions/{action.pk}/delete/")
+    assert not contact.partner.contacts.exists() and not cert.partner.certifications.exists()
+    assert not action.partner.actions.exists()
