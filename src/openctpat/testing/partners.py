@@ -53,9 +53,11 @@ def make_certification(org, partner=None):
     )
 
 
-def make_template(org, partner_type="foreign_manufacturer"):
+def make_template(org, partner_type="foreign_manufacturer", entity_type=None):
+    """By default from the manufacturer catalog (a few criteria: fast); pass
+    ``entity_type="importer"`` for the full 93-question questionnaire."""
     return services.create_template(
-        org, owner_of(org), partner_type=partner_type, entity_type="importer"
+        org, owner_of(org), partner_type=partner_type, entity_type=entity_type
     )
 
 

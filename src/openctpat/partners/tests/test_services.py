@@ -263,7 +263,7 @@ def test_unreadable_files_are_refused(org_a, name, data, message):
 
 # -- templates and questionnaires ------------------------------------------------------------
 def test_a_template_has_one_question_per_criterion_and_versions_on_edit(org_a):
-    template = make_template(org_a)
+    template = make_template(org_a, entity_type="importer")
     assert template.questions.count() == template.criteria_set.criteria.count() > 50
     first = template.questions.first()
     assert first.reference and first.text
