@@ -1195,8 +1195,8 @@ class Made:
     def name_free(self, country: str, legal_name: str, check_similar: bool) -> bool:
         key = name_key(legal_name)
         earlier = self.keys.setdefault(country, [])
-        if not check_similar:
-            return key not in earlier
+        if not check_similar:  # a bench registry: names may repeat (branches, namesakes)
+            return True
         return not process.extractOne(key, earlier, scorer=fuzz.ratio, score_cutoff=MAX_SIMILARITY)
 
     def take(self, kind: str, value: str) -> bool:
@@ -1284,7 +1284,7 @@ def build_rows(count: int = COUNT, seed: int = SEED, check_similar: bool = True)
     for country in COUNTRIES:
         for partner_type, n in country.mix.items():
             plan += [(country, partner_type)] * n
-    plan = [plan[i % len(plan)] for i in range(count)] if count != len(plan) else plan
+    plan = [plan[i * len(plan) // count] for i in range(count)]  # the mix, scaled to count
     rows = [make_partner(rng, c, t, made, check_similar) for c, t in plan]
     rows.sort(key=lambda r: (anyascii(r["Legal name"]).casefold(), r["Country"]))
     return rows

@@ -151,11 +151,42 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
+# Names people write that pycountry does not know (its names are the ISO ones).
+COUNTRY_ALIASES = {
+    "turkey": "TR",
+    "russia": "RU",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "korea": "KR",
+    "south korea": "KR",
+    "north korea": "KP",
+    "ivory coast": "CI",
+    "macau": "MO",
+    "macao": "MO",
+    "brunei": "BN",
+    "burma": "MM",
+    "cape verde": "CV",
+    "holland": "NL",
+    "palestine": "PS",
+    "swaziland": "SZ",
+    "vietnam": "VN",
+    "laos": "LA",
+    "usa": "US",
+    "united states of america": "US",
+    "czech republic": "CZ",
+    "hong kong sar": "HK",
+    "taiwan": "TW",
+}
+
+
 @lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
+    if _fold(text) in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[_fold(text)]
     for lookup in (
         lambda: pycountry.countries.get(alpha_2=text.upper()),
         lambda: pycountry.countries.get(alpha_3=text.upper()),

@@ -91,7 +91,9 @@ def partner_list(request):
     filters = PartnerFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     partners = services.search_partners(request.org, **{k: v or None for k, v in criteria.items()})
-    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(partners.defer("tier_reasons", "notes"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

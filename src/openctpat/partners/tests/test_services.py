@@ -434,3 +434,13 @@ def test_a_partners_questionnaire_suggests_its_lane_vulnerabilities(org_a):
     partner = BusinessPartner.objects.get(pk=q.partner_id)
     role = next(r for r in partner.tier_reasons if r["factor"] == "role")
     assert role["detail"] == "Highest-risk activity: stuffing."
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("Turkey", "TR"), ("UK", "GB"), ("South Korea", "KR"), ("Viet Nam", "VN"), ("mex", "MX")],
+)
+def test_country_names_people_write_are_understood(written, code):
+    from openctpat.partners.importing import country_code
+
+    assert country_code(written) == code
