@@ -482,7 +482,8 @@ def update_tier_settings(request, payload: TierSettingsPatch):
 @paginate(Pagination)
 def list_partners(request, filters: Query[PartnerFilters]):
     require(request, Perm.VIEW)
-    return services.search_partners(request.org, **filters.dict()).prefetch_related("documents")
+    partners = services.search_partners(request.org, **filters.dict())
+    return partners.defer("tier_reasons").prefetch_related("documents")
 
 
 @router.post("/partners", response=responses({201: PartnerDetailOut}))

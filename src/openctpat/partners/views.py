@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -539,7 +539,11 @@ def questionnaire_send(request, pk):
 def questionnaire_detail(request, pk):
     q = _get(request, Questionnaire, pk, "partner", "template", "reviewed_by")
     reviewable = q.status in ("submitted", "reviewed") and _can_change(request)
-    items = list(q.items.select_related("document").prefetch_related("actions"))
+    items = q.items.select_related("document").prefetch_related("actions")
+    only_findings = request.GET.get("show") == "findings"
+    if only_findings:  # the answers a reviewer acts on: not "yes", or marked weak
+        items = items.filter(Q(weakness=True) | Q(reply__in=["no", "partial", ""]))
+    items = list(items)
     owners = None
     rows = []
     for item in items:
@@ -554,6 +558,7 @@ def questionnaire_detail(request, pk):
         "rows": rows,
         "editable": _can_change(request),
         "reviewable": reviewable,
+        "only_findings": only_findings,
         "review_form": ReviewForm(initial={"summary": q.review_summary}),
         "suggested": services.suggested_weaknesses(q).count(),
         "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),

@@ -207,7 +207,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Absolute links in emails sent outside a request (reminders); set it to the public address.
-CTPAT_BASE_URL = os.environ.get("CTPAT_BASE_URL", "http://localhost:8000")
+CTPAT_BASE_URL = os.environ.get("CTPAT_BASE_URL", "http://127.0.0.1:8000")
 INVITATION_TTL = timedelta(days=int(os.environ.get("INVITATION_TTL_DAYS", "7")))
 API_TOKEN_DEFAULT_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "365")))
 

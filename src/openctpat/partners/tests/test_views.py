@@ -161,6 +161,11 @@ def test_templates_and_questionnaire_review_pages(org_a, login):
     answer_all(q, reply="no")
     page = client.get(f"/partners/questionnaires/{q.pk}/").content.decode()
     assert "Submitted" in page and "Mark the" in page
+    findings = client.get(f"/partners/questionnaires/{q.pk}/", {"show": "findings"})
+    assert (
+        findings.content.count(b'class="weakness"') == 0
+        and b"Only no, partially" in findings.content
+    )
     client.post(f"/partners/questionnaires/{q.pk}/weaknesses/")
     item = q.items.first()
     client.post(
@@ -288,3 +293,17 @@ def test_certifications_contacts_and_actions_are_edited_and_deleted(org_a, login
     client.post(f"/partners/actions/{action.pk}/delete/")
     assert not contact.partner.contacts.exists() and not cert.partner.certifications.exists()
     assert not action.partner.actions.exists()
+
+
+def test_the_review_can_show_only_the_findings(org_a, login):
+    from openctpat.partners import services
+
+    q, _ = send(org_a)
+    items = list(q.items.all())
+    replies = {i.pk: {"reply": "no" if i == items[1] else "yes"} for i in items}
+    services.partner_save(q, replies, submit=True)
+    client = login(org_a)
+    every = client.get(f"/partners/questionnaires/{q.pk}/").content.decode()
+    only = client.get(f"/partners/questionnaires/{q.pk}/", {"show": "findings"}).content.decode()
+    assert every.count('<tr id="item-') == len(items)
+    assert only.count('<tr id="item-') == 1 and f'id="item-{items[1].pk}"' in only
