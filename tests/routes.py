@@ -15,6 +15,7 @@ from openctpat.testing import add_member, owner_of
 from openctpat.testing import partners as partner_factories
 from openctpat.testing import profiles as profile_factories
 from openctpat.testing import risk as risk_factories
+from openctpat.testing import screening as screening_factories
 
 # Pages anyone may open (sign-in, invitation links, password reset): not tenant data.
 PUBLIC_PAGES = {
@@ -66,6 +67,7 @@ OBJECTS = {
     "questionnaire_id": lambda org: partner_factories.make_questionnaire(org).pk,
     "item_id": lambda org: partner_factories.make_item(org).pk,
     "followup_id": lambda org: partner_factories.make_action(org).pk,
+    "alert_id": lambda org: screening_factories.make_alert(org).pk,
     # Shared catalog rows: any organisation may read them, so they are not tenant data.
     "set_id": lambda org: profile_factories.importer_set().pk,
     "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
@@ -142,6 +144,9 @@ PAGE_OBJECTS = {
     "partners:mark_weaknesses": "questionnaire_id",
     "partners:review": "questionnaire_id",
     "partners:item_review": "item_id",
+    "screening:alert": "alert_id",
+    "screening:decide": "alert_id",
+    "screening:screen_partner": "partner_id",
 }
 # Pages of one object that list many rows (a profile's criteria, its gaps, its review):
 # they get query budgets like the list pages.

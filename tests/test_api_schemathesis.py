@@ -64,3 +64,27 @@ def test_api_conforms_to_its_schema(case, owner_token):
         # On the wire every form value is a string: "0.0" cannot be sent as a number.
         checks = [c for c in CHECKS if c is not negative_data_rejection]
     case.call_and_validate(headers={"Authorization": f"Bearer {owner_token}"}, checks=checks)
+
+
+def test_schema_names_are_unique_across_apps():
+    """django-ninja names OpenAPI components by class name: two apps' ``ActionOut`` would
+    silently share one schema, and one endpoint would document the other's shape."""
+    import importlib
+    import inspect
+
+    from pydantic import BaseModel
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for app in ("accounts", "core", "catalog", "profiles", "risk", "partners", "screening"):
+        module = importlib.import_module(f"openctpat.{app}.api")
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseModel)
+                and obj.__module__ == module.__name__
+            ):
+                if name in seen:
+                    clashes.append(f"{name} in {seen[name]} and {app}")
+                seen[name] = app
+    assert not clashes, clashes

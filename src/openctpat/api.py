@@ -13,6 +13,7 @@ from openctpat.core.errors import DomainError
 from openctpat.partners.api import router as partners_router
 from openctpat.profiles.api import router as profiles_router
 from openctpat.risk.api import router as risk_router
+from openctpat.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="OpenCTPAT API",
@@ -32,6 +33,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/", profiles_router)
 api.add_router("/risk", risk_router)
 api.add_router("/", partners_router)
+api.add_router("/", screening_router)
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):

@@ -37,6 +37,23 @@ def main(argv: list[str] | None = None) -> int:
     load = catalog_sub.add_parser("load", help="Load MSC files (the packaged ones by default).")
     load.add_argument("paths", nargs="*")
     sub.add_parser("reminders", help="Email the reminders that are due (run daily).")
+    lists = sub.add_parser("lists", help="Restricted-party list files.")
+    lists_sub = lists.add_subparsers(dest="lists_command", required=True)
+    lists_load = lists_sub.add_parser("load", help="Load list files and rescreen partners.")
+    lists_load.add_argument("paths", nargs="+")
+    lists_load.add_argument("--no-rescreen", action="store_true")
+    screen = sub.add_parser(
+        "screen",
+        help="Screen names against list files (no database); JSON lines on stdout.",
+    )
+    screen.add_argument("--list", dest="lists", action="append", required=True, metavar="FILE")
+    screen.add_argument("--threshold", type=float)
+    screen.add_argument("--top", type=int, default=5)
+    screen.add_argument(
+        "names",
+        help="A text file with one name per line, or a CSV with a "
+        "'name' column (and optionally 'country').",
+    )
     manage = sub.add_parser("manage", help="Run any Django management command.")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)
@@ -47,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
 
         execute_from_command_line(["ctpat manage", *ns.args])
         return 0
+    if ns.command == "screen":
+        from openctpat.screening.batch import run
+
+        return run(ns.lists, ns.names, threshold=ns.threshold, top=ns.top)
     from django.core.management.base import CommandError
 
     call_command = _django()
@@ -74,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             call_command("load_catalog", *ns.paths)
         elif ns.command == "reminders":
             call_command("send_reminders")
+        elif ns.command == "lists":
+            call_command("load_lists", *ns.paths, no_rescreen=ns.no_rescreen)
     except CommandError as exc:
         print(f"ctpat: {exc}", file=sys.stderr)
         return 1

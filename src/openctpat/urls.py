@@ -11,6 +11,7 @@ urlpatterns = [
     path("profiles/", include("openctpat.profiles.urls")),
     path("risk/", include("openctpat.risk.urls")),
     path("partners/", include("openctpat.partners.urls")),
+    path("screening/", include("openctpat.screening.urls")),
     path("partner-link/", include(link_urlpatterns)),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -215,7 +215,7 @@ class DocumentLinkIn(StrictInput):
     document_id: StrictInt
 
 
-class ImportOut(Schema):
+class PartnerImportOut(Schema):
     id: int
     file_name: str
     status: str
@@ -383,7 +383,7 @@ class ReissueIn(StrictInput):
     valid_days: StrictInt = Field(60, ge=1, le=365)
 
 
-class ActionIn(StrictInput):
+class FollowUpIn(StrictInput):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     item_id: StrictInt | None = Field(None, description="The questionnaire item it closes.")
@@ -393,7 +393,7 @@ class ActionIn(StrictInput):
     status: ActionStatus = ActionStatus.OPEN
 
 
-class ActionPatch(StrictInput):
+class FollowUpPatch(StrictInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     owner_id: StrictInt | None = None
@@ -403,7 +403,7 @@ class ActionPatch(StrictInput):
     completion_note: str | None = Field(None, max_length=5000)
 
 
-class ActionOut(Schema):
+class FollowUpOut(Schema):
     id: int
     partner_id: int
     item_id: int | None
@@ -611,19 +611,19 @@ def delete_certification(request, certification_id: int):
 
 
 # -- bulk import -----------------------------------------------------------------------------
-@router.post("/partner-imports", response=responses({201: ImportOut}))
+@router.post("/partner-imports", response=responses({201: PartnerImportOut}))
 def start_import(request, file: File[UploadedFile]):
     require(request, Perm.CHANGE)
     return Status(201, services.start_import(request.org, request.user, file))
 
 
-@router.get("/partner-imports/{import_id}", response=responses({200: ImportOut}))
+@router.get("/partner-imports/{import_id}", response=responses({200: PartnerImportOut}))
 def get_import(request, import_id: int):
     require(request, Perm.VIEW)
     return _get(request, PartnerImport, import_id)
 
 
-@router.put("/partner-imports/{import_id}/mapping", response=responses({200: ImportOut}))
+@router.put("/partner-imports/{import_id}/mapping", response=responses({200: PartnerImportOut}))
 def set_mapping(request, import_id: int, payload: MappingIn):
     require(request, Perm.CHANGE)
     imp = _get(request, PartnerImport, import_id)
@@ -787,7 +787,7 @@ def complete_review(request, questionnaire_id: int, payload: ReviewIn):
 
 
 # -- follow-up actions -----------------------------------------------------------------------
-@router.get("/partners/{partner_id}/actions", response=responses({200: list[ActionOut]}))
+@router.get("/partners/{partner_id}/actions", response=responses({200: list[FollowUpOut]}))
 @paginate(Pagination)
 def list_actions(request, partner_id: int):
     require(request, Perm.VIEW)
@@ -803,16 +803,16 @@ def _action_fields(request, data: dict) -> dict:
     return data
 
 
-@router.post("/partners/{partner_id}/actions", response=responses({201: ActionOut}))
-def create_action(request, partner_id: int, payload: ActionIn):
+@router.post("/partners/{partner_id}/actions", response=responses({201: FollowUpOut}))
+def create_action(request, partner_id: int, payload: FollowUpIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     data = _action_fields(request, payload.dict())
     return Status(201, services.create_action(request.org, request.user, partner, **data))
 
 
-@router.patch("/partner-actions/{followup_id}", response=responses({200: ActionOut}))
-def update_action(request, followup_id: int, payload: ActionPatch):
+@router.patch("/partner-actions/{followup_id}", response=responses({200: FollowUpOut}))
+def update_action(request, followup_id: int, payload: FollowUpPatch):
     require(request, Perm.CHANGE)
     action = _get(request, FollowUpAction, followup_id, "partner", "item")
     data = _action_fields(request, payload.given())

@@ -3,13 +3,19 @@
 import csv
 import io
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from .importing import FIELDS
 from .models import PARTNER_TYPE_LABELS, PartnerContact, PartnerStatus
 
-EXTRA = ["Risk tier", "Risk score", "Next assessment due", "Certifications"]
+EXTRA = [
+    "Risk tier",
+    "Risk score",
+    "Next assessment due",
+    "Certifications",
+    "Last screening",
+]
 HEADERS = [label for label, _required, _syn in FIELDS.values()] + EXTRA
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,7 +26,13 @@ def _safe(value: str) -> str:
 
 
 def rows(partners):
-    partners = partners.prefetch_related(
+    from openctpat.screening.models import Screening
+
+    latest = Screening.objects.filter(partner=OuterRef("pk")).order_by("-created_at", "-id")
+    partners = partners.annotate(
+        screened_at=Subquery(latest.values("created_at")[:1]),
+        screening_outcome=Subquery(latest.values("outcome")[:1]),
+    ).prefetch_related(
         Prefetch("contacts", queryset=PartnerContact.objects.order_by("id")), "certifications"
     )
     statuses = dict(PartnerStatus.choices)
@@ -45,7 +57,12 @@ def rows(partners):
         }
         certs = "; ".join(f"{c} ({c.get_status_display()})" for c in p.certifications.all())
         due = p.next_assessment_due.isoformat() if p.next_assessment_due else ""
-        yield [values[f] for f in FIELDS] + [p.risk_tier, p.risk_score or "", due, certs]
+        screened = (
+            f"{p.screening_outcome.replace('_', ' ')} on {p.screened_at:%Y-%m-%d}"
+            if p.screened_at
+            else "not screened"
+        )
+        yield [values[f] for f in FIELDS] + [p.risk_tier, p.risk_score or "", due, certs, screened]
 
 
 def build_csv(partners) -> bytes:

@@ -245,6 +245,7 @@ def create_partner(org, actor, **fields) -> BusinessPartner:
         audit.diff({}, audit.snapshot(partner, PARTNER_FIELDS)),
     )
     recompute_tiers(org, [partner])
+    _screen(org, actor, partner, "created")
     return partner
 
 
@@ -252,8 +253,12 @@ def create_partner(org, actor, **fields) -> BusinessPartner:
 def update_partner(org, actor, partner: BusinessPartner, **fields) -> BusinessPartner:
     fields = clean_partner(fields)
     _identifier_clash(org, fields, exclude=partner.pk)
+    screened = ("legal_name", "other_names", "country")
+    before = {f: getattr(partner, f) for f in screened}
     _update_audited(org, actor, partner, fields, PARTNER_FIELDS)
     recompute_tiers(org, [partner])
+    if any(getattr(partner, f) != before[f] for f in screened):
+        _screen(org, actor, partner, "changed")
     return partner
 
 
@@ -484,8 +489,17 @@ def country_ratings(org) -> tuple[dict[str, str], str]:
 
 
 def screening_states(org, partner_ids) -> dict[int, str]:
-    """partner id -> clear | potential_match | confirmed_match; empty until screening runs."""
-    return {}
+    """partner id -> clear | potential_match | confirmed_match, for the partners screened."""
+    from openctpat.screening.services import partner_states
+
+    return partner_states(org, partner_ids)
+
+
+def _screen(org, actor, partner, reason: str) -> None:
+    """Screening plugs in here: a new partner, or a new name or country, is screened."""
+    from openctpat.screening.services import screen_partner
+
+    screen_partner(org, partner, reason=reason, actor=actor)
 
 
 def _facts(org, partners: list[BusinessPartner]) -> dict[int, tiering.Facts]:
@@ -662,6 +676,13 @@ def start_import(org, actor, uploaded) -> PartnerImport:
     return imp
 
 
+def _screen_imported(org, ids) -> None:
+    """Imported partners are screened in the background (a task per import)."""
+    from openctpat.screening.services import screen_partners_task
+
+    screen_partners_task.enqueue(org.pk, ids, "created")
+
+
 def _ensure_open(imp: PartnerImport) -> None:
     if imp.status != ImportStatus.UPLOADED:
         raise Conflict("This import was already committed.")
@@ -777,6 +798,8 @@ def commit_import(org, actor, imp: PartnerImport, *, skip_duplicates: bool = Fal
         batch_size=500,
     )
     recompute_tiers(org, created)
+    ids = [p.pk for p in created]
+    transaction.on_commit(lambda: _screen_imported(org, ids))
     imp.status = ImportStatus.COMMITTED
     imp.created_count = len(created)
     imp.skipped_count = len(result.duplicates)

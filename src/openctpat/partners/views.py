@@ -152,6 +152,8 @@ def partner_detail(request, pk):
         "link_form": DocumentLinkForm(documents=documents),
         "action_form": ActionForm(members=_members(request.org)),
         "mra": mra_list(),
+        "screening": partner.screenings.prefetch_related("versions").first(),
+        "alerts": partner.alerts.all()[:20],
         "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
     }
     return render(request, "partners/detail.html", context)

@@ -280,7 +280,7 @@ class ActionOut(Schema):
     completed_at: datetime.datetime | None
 
 
-class ImportOut(Schema):
+class LaneImportOut(Schema):
     lanes_created: int
     nodes_created: int
 
@@ -421,7 +421,7 @@ def create_lane(request, assessment_id: int, payload: LaneIn):
     return Status(201, lane)
 
 
-@router.post("/assessments/{assessment_id}/lanes/import", response=responses({200: ImportOut}))
+@router.post("/assessments/{assessment_id}/lanes/import", response=responses({200: LaneImportOut}))
 def import_lanes(request, assessment_id: int, file: File[UploadedFile]):
     require(request, Perm.CHANGE)
     return services.import_lanes_csv(

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "openctpat.profiles",
     "openctpat.risk",
     "openctpat.partners",
+    "openctpat.screening",
 ]
 
 MIDDLEWARE = [

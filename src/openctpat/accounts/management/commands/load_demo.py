@@ -52,6 +52,9 @@ class Command(BaseCommand):
             load_profile_demo(importer, owner, users[DEMO_USERS[1][0]])
             load_partner_demo(importer, owner, users[DEMO_USERS[1][0]])
             load_risk_demo(importer, owner)
+            from openctpat.screening.demo import load_demo as load_screening_demo
+
+            load_screening_demo(importer, owner)
             factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
             if factory is None:
                 create_organisation(

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "screening"
+urlpatterns = [
+    path("", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    path("alerts/<int:pk>/decide/", views.alert_decide, name="decide"),
+    path("search/", views.search, name="search"),
+    path("lists/", views.list_versions, name="lists"),
+    path("settings/", views.screening_settings, name="settings"),
+    path("partners/<int:pk>/screen/", views.screen_partner, name="screen_partner"),
+]

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from openctpat.accounts.decorators import org_view
+from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.errors import DomainError
+from openctpat.partners.models import BusinessPartner
+from openctpat.profiles.forms import apply_domain_error
+
+from . import services
+from .forms import AlertFilterForm, DecisionForm, SearchForm, SettingsForm, UploadForm
+from .models import Alert, AlertStatus, ListVersion, RescreenRun
+
+
+@org_view(Perm.VIEW)
+def alert_list(request):
+    filters = AlertFilterForm(request.GET or None)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    alerts = Alert.objects.for_org(request.org).select_related("partner")
+    if status == "":
+        alerts = alerts.filter(status__in=services.OPEN_STATES)
+    elif status != "all":
+        alerts = alerts.filter(status=status)
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "counts": services.alert_counts(request.org),
+        "versions": services.active_versions(),
+        "search_form": SearchForm(),
+    }
+    return render(request, "screening/alerts.html", context)
+
+
+@org_view(Perm.VIEW)
+def alert_detail(request, pk):
+    alert = get_object_or_404(
+        Alert.objects.for_org(request.org).select_related(
+            "partner", "record__version", "screening", "decided_by", "confirmed_by"
+        ),
+        pk=pk,
+    )
+    can_decide = has_perm(request.role, Perm.CHANGE)
+    context = {
+        "alert": alert,
+        "record": alert.record,
+        "form": DecisionForm(),
+        "can_decide": can_decide and alert.status == AlertStatus.OPEN,
+        "can_confirm": can_decide
+        and alert.status == AlertStatus.PENDING_CONFIRMATION
+        and alert.decided_by_id != request.user.pk,
+    }
+    return render(request, "screening/alert.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def alert_decide(request, pk):
+    alert = get_object_or_404(
+        Alert.objects.for_org(request.org).select_related("partner", "record"), pk=pk
+    )
+    form = DecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    if not form.is_valid() and decision != "confirm":
+        messages.error(request, "Give the reason for the decision.")
+        return redirect("screening:alert", pk=pk)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    if decision == "false_positive":
+        services.mark_false_positive(request.org, request.user, alert, reason)
+        messages.success(request, "Marked as a false positive; it will not be raised again.")
+    elif decision == "true_match":
+        services.mark_true_match(request.org, request.user, alert, reason)
+        messages.success(request, "Marked as a true match.")
+    elif decision in ("confirm", "reject"):
+        services.confirm_true_match(
+            request.org, request.user, alert, confirm=decision == "confirm", reason=reason
+        )
+        messages.success(request, "Decision recorded.")
+    else:
+        messages.error(request, "Choose a decision.")
+    return redirect("screening:alert", pk=pk)
+
+
+@org_view(Perm.CHANGE)
+def search(request):
+    form = SearchForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.screen_name(
+                request.org, request.user, form.cleaned_data["name"], form.cleaned_data["country"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+    return render(request, "screening/search.html", {"form": form, "result": result})
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def screen_partner(request, pk):
+    partner = get_object_or_404(BusinessPartner.objects.for_org(request.org), pk=pk)
+    found = services.screen_partner(request.org, partner, reason="manual", actor=request.user)
+    if found is None:
+        messages.error(request, "No restricted-party list is loaded yet.")
+    else:
+        messages.success(request, f"Screened: {found.get_outcome_display()}.")
+    return redirect("partners:detail", pk=pk)
+
+
+@org_view(Perm.VIEW)
+def list_versions(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.is_staff:
+            raise DjangoPermissionDenied("Only staff load restricted-party lists.")
+        if form.is_valid():
+            try:
+                version = services.load_uploaded(request.FILES.getlist("files"), request.user)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"Loaded {version}. Every partner is being rescreened.")
+                return redirect("screening:lists")
+    context = {
+        "versions": ListVersion.objects.all()[:50],
+        "runs": RescreenRun.objects.select_related("version")[:10],
+        "form": form,
+        "can_load": request.user.is_staff,
+    }
+    return render(request, "screening/lists.html", context)
+
+
+@org_view(Perm.VIEW)
+def screening_settings(request):
+    current = services.settings_for(request.org)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"threshold": current.threshold, "four_eyes": current.four_eyes},
+    )
+    if request.method == "POST":
+        if not has_perm(request.role, Perm.MANAGE_ORGANISATION):
+            raise DjangoPermissionDenied("Only an owner changes screening settings.")
+        if form.is_valid():
+            try:
+                services.update_settings(request.org, request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, "Screening settings saved.")
+                return redirect("screening:settings")
+    context = {"form": form, "effective": services.threshold_for(request.org)}
+    return render(request, "screening/settings.html", context)
