@@ -218,8 +218,9 @@ def print_table(vendor: str, results: list[dict]) -> None:
         )
 
 
-def run(args) -> None:
-    if args.db == "postgres":
+def use_database(db: str) -> None:
+    """Point Django at SQLite (a temp dir) or the bench PostgreSQL database, and set it up."""
+    if db == "postgres":
         url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
         ensure_pg_database(url)
         os.environ["DATABASE_URL"] = url
@@ -227,6 +228,10 @@ def run(args) -> None:
         os.environ.pop("DATABASE_URL", None)
     warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no collectstatic
     setup_django()
+
+
+def run(args) -> None:
+    use_database(args.db)
     from django.conf import settings
     from django.db import connection
     from django.test import Client

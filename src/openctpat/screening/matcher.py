@@ -122,6 +122,21 @@ LONG_TOKEN = 7
 SCAN_TOKEN = 6
 """Query tokens this long unknown to the list are also compared with every list token of
 about their length (a C-speed scan) to find variants two or three edits away."""
+TRANSLIT_SIMILARITY = 0.9
+"""Similarity of tokens spelt alike once transliteration variants are folded (:func:`_fold`:
+Djamel/Jamel, Aleksandr/Alexandr, Wei/Vei, Qassim/Kasim), 0.05 less for each letter the
+folded form has under five."""
+TRANSLIT_FUZZY = 0.95
+"""Factor on the edit similarity of the folded forms (a variant spelling and a typo)."""
+CONTEXT_ANCHOR = 0.85
+"""A name with a distinctive token aligned this well (the anchor) may align its left-over
+tokens more loosely (:meth:`Index._align_context`)..."""
+CONTEXT_TWO_EDITS = 6
+"""... one edit apart, two edits from this many letters ..."""
+CONTEXT_FACTOR = 1.0
+"""... with this factor on their edit similarity, and the weight they lose to imperfection
+counted CONTEXT_LOSS times."""
+CONTEXT_LOSS = 2.0
 PHONETIC_BOOST = 0.3
 """Same metaphone code: similarity = edit similarity + PHONETIC_BOOST x what it lacks."""
 SHORT_PHONETIC_MAX = 0.85
@@ -417,6 +432,47 @@ def _skeleton(token: str) -> str:
     return "".join(out)
 
 
+# spellings of one sound across transliteration systems and languages, folded for the
+# "translit" comparison: Djamel = Jamel, Aleksandr = Alexandr, Wei = Vei, Qassim = Kasim,
+# Lopez = Lopes, Yan = Ian, Moussa = Musa, Bosco = Bosko
+_FOLD_SPELLINGS = (
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("ks", "x"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("y", "i"),
+    ("z", "s"),
+)
+_HARD_C = re.compile(r"c(?=[aou]|$)")
+
+
+@lru_cache(maxsize=65536)
+def _fold(token: str) -> str:
+    """``token`` with transliteration spellings folded and double letters single."""
+    for a, b in _FOLD_SPELLINGS:
+        if a in token:
+            token = token.replace(a, b)
+    token = _HARD_C.sub("k", token)
+    out = []
+    for ch in token:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
 def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -482,6 +538,16 @@ def _token_similarity(q: str, v: str, mode: str = "", known: bool = False) -> tu
                 psim = 0.0
             if psim > sim:
                 sim, how = psim, "phonetic"
+    if not syllabic and not (q.isdigit() or v.isdigit()):
+        fq, fv = _fold(q), _fold(v)
+        if fq == fv:  # shorter spellings are more often other names (Toor/Tour)
+            tsim = TRANSLIT_SIMILARITY - 0.05 * max(0, 5 - len(fq))
+        elif min(len(fq), len(fv)) >= (6 if known else 5):
+            tsim = TRANSLIT_FUZZY * _edit_similarity(fq, fv)
+        else:
+            tsim = 0.0
+        if tsim > sim:
+            sim, how = tsim, "translit"
     if mode == "vowelless":
         sq, sv = _skeleton(q), _skeleton(v)
         if sq and sq == sv:
@@ -493,6 +559,15 @@ def _token_similarity(q: str, v: str, mode: str = "", known: bool = False) -> tu
         if ssim > sim:
             sim, how = ssim, "skeleton"
     return sim, how
+
+
+def _context_similarity(q: str, v: str) -> float:
+    """Similarity of a query token to a list token when the rest of the name matches: one
+    edit (on the letters or on the folded spellings), two from five letters; else 0."""
+    d = min(OSA.distance(q, v), OSA.distance(_fold(q), _fold(v)))
+    if d == 1 or (d == 2 and min(len(q), len(v)) >= CONTEXT_TWO_EDITS):
+        return CONTEXT_FACTOR * (1.0 - d / max(len(q), len(v)))
+    return 0.0
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -605,6 +680,7 @@ class Index:
         self._by_deletion: dict[str, list[str]] = {}
         self._by_phonetic: dict[str, list[str]] = {}
         self._by_skeleton: dict[str, list[str]] = {}
+        self._by_fold: dict[str, list[str]] = {}  # folded spelling and its deletions
         self._scan_vocab = sorted(
             t for t in df if len(t) >= SCAN_TOKEN - 2 and t.isalpha() and t not in GENERIC_WORDS
         )
@@ -624,6 +700,9 @@ class Index:
                 sk = _skeleton(t)
                 if sk:
                     self._by_skeleton.setdefault(sk, []).append(t)
+                f = _fold(t)
+                for k in {f} | (_deletions(f) if len(f) >= 4 else set()):
+                    self._by_fold.setdefault(k, []).append(t)
 
     # --- building blocks ---
 
@@ -680,6 +759,10 @@ class Index:
                 code = _phonetic(token)
                 if code:
                     cands.update(self._by_phonetic.get(code, ()))
+                if mode != "syllabic":
+                    f = _fold(token)
+                    for k in {f} | (_deletions(f) if len(f) >= 4 else set()):
+                        cands.update(self._by_fold.get(k, ()))
                 if mode == "vowelless":
                     sk = _skeleton(token)
                     cands.update(self._by_skeleton.get(sk, ()))
@@ -829,6 +912,10 @@ class Index:
         # joined tokens: one token against two adjacent unmatched tokens on the other side
         if len(q_used) < len(qt) or len(l_used) < len(ltoks):
             self._align_joined(q, ltoks, q_used, l_used, aligned)
+        # a query token the list does not know, close to a list token left over by a name
+        # that otherwise matches well: a typo the token-level rules were too strict for
+        if len(q_used) < len(qt) and len(l_used) < len(ltoks) and q.mode != "syllabic":
+            self._align_context(q, ltoks, lw, q_used, l_used, aligned)
 
         matched = fuzz_loss = miss_q = miss_l = 0.0
         alignment = []
@@ -839,7 +926,7 @@ class Index:
                 miss_l += (sum(lw[j] for j in lj) - w) * INITIAL_REST
                 miss_q += max(0.0, sum(q.weights[i] for i in qi) - w)
             matched += sim * w
-            fuzz_loss += (1.0 - sim) * w
+            fuzz_loss += (1.0 - sim) * w * (CONTEXT_LOSS if how == "context-fuzzy" else 1.0)
             alignment.append(
                 {
                     "query": " ".join(qt[i] for i in qi),
@@ -889,6 +976,34 @@ class Index:
             "query_weight": sum(q.weights),
             "list_weight": sum(lw),
         }
+
+    def _align_context(self, q, ltoks, lw, q_used, l_used, aligned) -> None:
+        anchored = any(
+            sim >= CONTEXT_ANCHOR and any(lw[j] > PARTICLE_WEIGHT for j in lj)
+            for _qi, lj, sim, how in aligned
+            if how != "initial"
+        )
+        if not anchored:
+            return
+        pairs = []
+        for i, t in enumerate(q.tokens):
+            if i in q_used or len(t) < 2 or not t.isalpha() or t in GENERIC_WORDS:
+                continue
+            if t in self._df:  # a known name is another name, not a typo
+                continue
+            for j, v in enumerate(ltoks):
+                if j in l_used or len(v) < 2 or not v.isalpha() or v in GENERIC_WORDS:
+                    continue
+                sim = _context_similarity(t, v)
+                if sim > 0:
+                    pairs.append((sim, i, j))
+        pairs.sort(key=lambda p: (-p[0], -lw[p[2]]))
+        for sim, i, j in pairs:
+            if i in q_used or j in l_used:
+                continue
+            q_used[i] = j
+            l_used.add(j)
+            aligned.append(((i,), (j,), sim, "context-fuzzy"))
 
     def _align_joined(self, q, ltoks, q_used, l_used, aligned) -> None:
         qt = q.tokens

@@ -3,20 +3,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from openctpat.accounts.roles import Role
-from openctpat.screening import services
 from openctpat.testing import make_org, token_for
 from openctpat.testing.api import ApiClient, APIResourceTests
 from openctpat.testing.partners import make_partner
 from openctpat.testing.screening import make_alert, make_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services._index_cache.clear()
-    yield
-    services._index_cache.clear()
 
 
 class TestAlertsAPI(APIResourceTests):

@@ -8,13 +8,6 @@ from openctpat.testing.screening import make_alert, make_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services._index_cache.clear()
-    yield
-    services._index_cache.clear()
-
-
 def test_alerts_page_and_decision(org_a, login):
     alert = make_alert(org_a)
     client = login(org_a, Role.CONTRIBUTOR)

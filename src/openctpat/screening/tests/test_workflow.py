@@ -17,13 +17,6 @@ from openctpat.testing.screening import SAMPLE, entry, make_alert, make_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    services._index_cache.clear()
-    yield
-    services._index_cache.clear()
-
-
 def test_without_a_list_partners_are_not_screened(org_a):
     partner = make_partner(org_a, legal_name="Golden Crescent Shipping Co.")
     assert not partner.screenings.exists()
