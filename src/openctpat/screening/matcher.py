@@ -33,31 +33,41 @@ How a name is compared
 3. **Similar tokens** for each query token (:meth:`Index.similar_tokens`, cached), from keys
    built once over the list vocabulary: the token itself, its deletion variants (one
    deletion, two from 7 letters: typos, ``Sergey``/``Sergei``), its metaphone code
-   (``Mohammed``/``Muhammad``, ``Yusuf``/``Youssef``), for a query in a script without
-   short vowels (Arabic, Hebrew, Indic) its consonant skeleton (``mhmd`` = ``Muhammad``),
-   and for a long token the list does not know a C-speed scan of the list tokens of about
-   its length. :func:`_token_similarity` says which pairs count and how much.
+   (``Mohammed``/``Muhammad``, ``Yusuf``/``Youssef``), its spelling with transliteration
+   variants folded (:func:`_fold`: dj/j/zh, kh/h, q/k, w/v, ks/x, ou/u, y/i, z/s, double
+   letters; ``Djamel``/``Jamel``, ``Aleksandr``/``Alexandr``) and that spelling's deletion
+   variants, for a query in a script without short vowels (Arabic, Hebrew, Indic) its
+   consonant skeleton (``mhmd`` = ``Muhammad``), and for a long token the list does not
+   know a C-speed scan of the list tokens of about its length. :func:`_token_similarity`
+   says which pairs count and how much (an adjacent transposition counts half an edit).
 4. **Candidates**: list names sharing a similar non-generic token, ranked by the weight
    they share with the query; the best :data:`CANDIDATES` are scored. Generic words and
    initials only rank names found otherwise; a query of generic words only ("International
    Trading Company LLC") reaches only the list names made of generic words.
 5. **Scoring** of a candidate name: a one-to-one alignment of query and list tokens (best
    pairs first; a single letter matches a token it is the initial of, for little weight;
-   two adjacent tokens may match one joined token, ``Abdul Rahman``/``Abdulrahman``). With
+   two adjacent tokens may match one joined token, ``Abdul Rahman``/``Abdulrahman``; then,
+   when a distinctive token aligned well, a left-over query token the list does not know
+   may align with a left-over list token one edit away, two from six letters, spellings
+   folded: a typo too short or too far for the token rules, ``yigit, farou`` =
+   ``YIGIT, Faruk``, method "context-fuzzy", its loss counted :data:`CONTEXT_LOSS` times;
+   a known name only when two tokens vouch for it). With
    *M* the matched weight (similarity x weight), *F* the weight lost to imperfect pairs,
    *Uq* and *Ul* the weight of unmatched query and list tokens::
 
        name_score = M / (M + F + QUERY_MISS * Uq + LIST_MISS * Ul)
 
    then x :data:`ONE_PART_FACTOR` when a single name part carries the match of a longer
-   list name, x :data:`SINGLE_FUZZY_FACTOR` when both names are one distinctive token,
+   list name (:data:`ONE_PART_INITIALS_FACTOR` when the query gives the other parts as
+   their initials), x :data:`SINGLE_FUZZY_FACTOR` when both names are one distinctive token,
    similar but not equal (Maury/Mauro), x :data:`WEAK_ALIAS_FACTOR` for a weak alias, and
    the optional agreement factors for country, date of birth and entity type
    (:meth:`Index.screen`). An entry scores as its best name.
 
 Every :class:`Match` carries an ``explanation`` dict (JSON-ready): the list name matched,
 its kind and strength, both token lists, the alignment (query token, list token,
-similarity, method: exact / fuzzy / phonetic / skeleton / initial / joined-..., weight),
+similarity, method: exact / fuzzy / phonetic / translit / skeleton / initial /
+context-fuzzy / joined-..., weight),
 unmatched tokens, every score component and factor, and the reason it passed the threshold.
 """
 
@@ -97,6 +107,8 @@ LIST_MISS_SYLLABIC = 1.0
 """LIST_MISS for a Chinese, Korean or Vietnamese query: every syllable of a name counts."""
 ONE_PART_FACTOR = 0.8
 """Factor when one name part alone matches a list name that has other distinctive parts."""
+ONE_PART_INITIALS_FACTOR = 0.9
+"""... when the query gives the other parts as their initials (BOSHAB, E. = BOSHAB, Evariste)."""
 SINGLE_FUZZY_FACTOR = 0.9
 """Factor when the names are one distinctive token each, similar but not equal."""
 WEAK_ALIAS_FACTOR = 0.9
@@ -126,7 +138,7 @@ TRANSLIT_SIMILARITY = 0.9
 """Similarity of tokens spelt alike once transliteration variants are folded (:func:`_fold`:
 Djamel/Jamel, Aleksandr/Alexandr, Wei/Vei, Qassim/Kasim), 0.05 less for each letter the
 folded form has under five."""
-TRANSLIT_FUZZY = 0.95
+TRANSLIT_FUZZY = 0.9
 """Factor on the edit similarity of the folded forms (a variant spelling and a typo)."""
 CONTEXT_ANCHOR = 0.85
 """A name with a distinctive token aligned this well (the anchor) may align its left-over
@@ -136,7 +148,12 @@ CONTEXT_TWO_EDITS = 6
 CONTEXT_FACTOR = 1.0
 """... with this factor on their edit similarity, and the weight they lose to imperfection
 counted CONTEXT_LOSS times."""
-CONTEXT_LOSS = 2.0
+CONTEXT_LOSS = 3.0
+JOINED_SKELETON_FACTOR = 0.9
+"""Factor on the skeleton similarity of two words joined: two vowel-less words of a
+first and a last name often spell the consonants of an unrelated list word."""
+TRANSPOSITION_EDIT = 0.5
+"""What an adjacent transposition counts in edits."""
 PHONETIC_BOOST = 0.3
 """Same metaphone code: similarity = edit similarity + PHONETIC_BOOST x what it lacks."""
 SHORT_PHONETIC_MAX = 0.85
@@ -478,7 +495,14 @@ def _deletions(token: str) -> set[str]:
 
 
 def _edit_similarity(a: str, b: str) -> float:
-    return OSA.normalized_similarity(a, b)
+    """1 - edits / length (OSA), an adjacent transposition counting half an edit: a typing
+    slip (Birght, Patirs) far more often than another name."""
+    sim = OSA.normalized_similarity(a, b)
+    if len(a) == len(b) and a != b and OSA.distance(a, b) == 1:
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            sim = 1.0 - TRANSPOSITION_EDIT / len(a)
+    return sim
 
 
 _VOWELS = re.compile(r"[^aeiouy]+")
@@ -949,6 +973,8 @@ class Index:
         initials = [j for a in aligned if a[3] == "initial" for j in a[1]]
         other_parts = [j for j in (*un_l, *initials) if lw[j] > PARTICLE_WEIGHT]
         one_part = strong_parts <= 1 and bool(other_parts)
+        if one_part and not [j for j in un_l if lw[j] > PARTICLE_WEIGHT]:
+            one_part = "initials"  # the other parts are there as initials: BOSHAB, E.
         # one distinctive token each side, not equal: Maury/Mauro, Castro/Castor
         distinctive = [a for a in core if any(lw[j] > PARTICLE_WEIGHT for j in a[1])]
         single_fuzzy = (
@@ -978,19 +1004,21 @@ class Index:
         }
 
     def _align_context(self, q, ltoks, lw, q_used, l_used, aligned) -> None:
-        anchored = any(
-            sim >= CONTEXT_ANCHOR and any(lw[j] > PARTICLE_WEIGHT for j in lj)
+        anchors = sum(
+            1
             for _qi, lj, sim, how in aligned
             if how != "initial"
+            and sim >= CONTEXT_ANCHOR
+            and any(lw[j] > PARTICLE_WEIGHT for j in lj)
         )
-        if not anchored:
+        if not anchors:
             return
         pairs = []
         for i, t in enumerate(q.tokens):
             if i in q_used or len(t) < 2 or not t.isalpha() or t in GENERIC_WORDS:
                 continue
-            if t in self._df:  # a known name is another name, not a typo
-                continue
+            if t in self._df and anchors < 2:  # a known name is another name, not a typo,
+                continue  # unless the rest of a longer name matches well
             for j, v in enumerate(ltoks):
                 if j in l_used or len(v) < 2 or not v.isalpha() or v in GENERIC_WORDS:
                     continue
@@ -1015,6 +1043,8 @@ class Index:
                 if j in l_used or j + 1 in l_used:
                     continue
                 sim, how = _token_similarity(qt[i], ltoks[j] + ltoks[j + 1], q.mode)
+                if how == "skeleton":
+                    sim *= JOINED_SKELETON_FACTOR
                 if sim >= min_sim:
                     q_used[i] = j
                     l_used.update((j, j + 1))
@@ -1027,6 +1057,8 @@ class Index:
                 if i in q_used or i + 1 in q_used:
                     continue
                 sim, how = _token_similarity(qt[i] + qt[i + 1], ltoks[j], q.mode)
+                if how == "skeleton":
+                    sim *= JOINED_SKELETON_FACTOR
                 if sim >= min_sim:
                     q_used[i] = j
                     q_used[i + 1] = j
@@ -1121,8 +1153,9 @@ class Index:
                 continue
             factors: dict[str, float] = {}
             if al["one_part"]:
-                score *= ONE_PART_FACTOR
-                factors["one_part"] = ONE_PART_FACTOR
+                f = ONE_PART_INITIALS_FACTOR if al["one_part"] == "initials" else ONE_PART_FACTOR
+                score *= f
+                factors["one_part"] = f
             if al["single_fuzzy"]:
                 score *= SINGLE_FUZZY_FACTOR
                 factors["single_fuzzy"] = SINGLE_FUZZY_FACTOR

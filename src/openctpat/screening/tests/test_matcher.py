@@ -120,6 +120,69 @@ def test_transliteration_variants_of_a_given_name(small, index):
     assert "6365" in entry_ids(index.screen("Usama bin Ladin"))
 
 
+def test_transliteration_spellings_fold_together():
+    fold = matcher._fold
+    assert fold("djamel") == fold("jamel") == fold("zhamel")
+    assert fold("aleksandr") == fold("alexandr")
+    assert fold("qassim") == fold("kasim") and fold("wei") == fold("vei")
+    assert fold("moussa") == fold("musa") and fold("lopez") == fold("lopes")
+    assert fold("bosco") == fold("bosko") and fold("yan") == fold("ian")
+    assert fold("chen") != fold("chin")  # in short syllables the vowel is the name
+
+
+def test_transliteration_variants_match_as_translit():
+    idx = matcher.Index(
+        [
+            entry(1, "JAMEL, Bashir", entry_type="individual"),
+            entry(2, "XIRSI, Xasan Cabdulle", entry_type="individual"),
+            entry(3, "SUN, Wei", entry_type="individual"),
+        ]
+    )
+    (m,) = idx.screen("Djamel Bashir")
+    assert m.entry_id == "1"
+    pair = next(a for a in m.explanation["alignment"] if a["list"] == "jamel")
+    assert pair["method"] == "translit" and pair["similarity"] == matcher.TRANSLIT_SIMILARITY
+    assert entry_ids(idx.screen("Ksirsi, Xasan Cabdulle")) == {"2"}
+    assert entry_ids(idx.screen("Sun Vei")) == {"3"}
+    assert idx.screen("Sun Vai") == []  # another vowel: another name
+
+
+# --- typos ----------------------------------------------------------------------------------------
+
+
+def test_a_transposition_counts_half_an_edit():
+    assert matcher._edit_similarity("birght", "bright") == pytest.approx(1 - 0.5 / 6)
+    assert matcher._edit_similarity("brigt", "bright") == pytest.approx(1 - 1 / 6)
+
+
+def test_a_typo_the_rest_of_the_name_vouches_for():
+    idx = matcher.Index(
+        [
+            entry(1, "YIGIT, Faruk", entry_type="individual"),
+            entry(2, "SMITH, John", entry_type="individual"),
+            entry(3, "JOAN, Maria", entry_type="individual"),
+            entry(4, "ABBOT, Joan", entry_type="individual"),
+        ]
+    )
+    # farou: a typo and a transliteration of faruk, too far for itself, anchored by yigit
+    (m,) = idx.screen("yigit, farou")
+    assert m.entry_id == "1"
+    pair = next(a for a in m.explanation["alignment"] if a["list"] == "faruk")
+    assert pair["method"] == "context-fuzzy" and pair["similarity"] < 1
+    assert idx.screen("farou") == []  # alone it is no match
+    # Joan is a name on the list: one letter from John it is another name, not a typo
+    assert "2" not in entry_ids(idx.screen("Joan Smith"))
+
+
+def test_a_family_name_with_the_initial_of_the_given_name():
+    others = [entry(i, f"OTHER {chr(65 + i)}{chr(65 + i)}") for i in range(2, 20)]
+    idx = matcher.Index([entry(1, "BOSHAB, Evariste", entry_type="individual"), *others])
+    (m,) = idx.screen("BOSHAB, E.")
+    assert m.explanation["components"]["one_part"] == matcher.ONE_PART_INITIALS_FACTOR
+    assert idx.screen("BOSHAB, Evariste")[0].score > m.score
+    assert idx.screen("BOSHAB, X.") == [] or idx.screen("BOSHAB, X.")[0].score < m.score
+
+
 # --- name-part order -----------------------------------------------------------------------
 
 
