@@ -55,6 +55,10 @@ class TestCli:
         assert BusinessPartner.objects.for_org(importer).count() >= 1000  # the shipped file
         assert Questionnaire.objects.for_org(importer).filter(status="reviewed").exists()
         assert "/partner-link/" in out
+        from openctpat.screening.models import Alert, ListVersion
+
+        assert ListVersion.objects.filter(active=True).count() == 2
+        assert Alert.objects.for_org(importer).filter(entry_id="15120").exists()
         assert main(["demo", "--no-serve"]) == 0  # idempotent
         assert Organisation.objects.filter(name="Acme Imports Inc.").count() == 1
         assert Assessment.objects.for_org(importer).count() == 1

@@ -29,6 +29,9 @@ class Command(BaseCommand):
                 )
                 users[email] = user
             owner = users[DEMO_USERS[0][0]]
+            if not owner.is_staff:  # staff load the shared restricted-party lists
+                owner.is_staff = True
+                owner.save(update_fields=["is_staff"])
             importer = Organisation.objects.filter(name="Acme Imports Inc.").first()
             if importer is None:
                 importer = create_organisation(
