@@ -244,8 +244,8 @@ def create_partner(org, actor, **fields) -> BusinessPartner:
         partner,
         audit.diff({}, audit.snapshot(partner, PARTNER_FIELDS)),
     )
-    recompute_tiers(org, [partner])
     _screen(org, actor, partner, "created")
+    recompute_tiers(org, [partner])
     return partner
 
 
@@ -256,9 +256,9 @@ def update_partner(org, actor, partner: BusinessPartner, **fields) -> BusinessPa
     screened = ("legal_name", "other_names", "country")
     before = {f: getattr(partner, f) for f in screened}
     _update_audited(org, actor, partner, fields, PARTNER_FIELDS)
-    recompute_tiers(org, [partner])
     if any(getattr(partner, f) != before[f] for f in screened):
         _screen(org, actor, partner, "changed")
+    recompute_tiers(org, [partner])
     return partner
 
 
@@ -499,7 +499,7 @@ def _screen(org, actor, partner, reason: str) -> None:
     """Screening plugs in here: a new partner, or a new name or country, is screened."""
     from openctpat.screening.services import screen_partner
 
-    screen_partner(org, partner, reason=reason, actor=actor)
+    screen_partner(org, partner, reason=reason, actor=actor, retier=False)  # the caller does
 
 
 def _facts(org, partners: list[BusinessPartner]) -> dict[int, tiering.Facts]:
