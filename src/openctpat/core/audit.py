@@ -229,3 +229,29 @@ def verify_chains(organisation=None) -> list[ChainReport]:
         return [verify_chain(chain_name(organisation.pk))]
     chains = AuditEntry.objects.order_by("chain").values_list("chain", flat=True).distinct()
     return [verify_chain(c) for c in chains]
+
+
+def record_changes(action: str, organisation, actor, target, changes: dict) -> None:
+    """Append an entry only when something changed (an empty diff records nothing)."""
+    if changes:
+        record(action, organisation=organisation, actor=actor, target=target, changes=changes)
+
+
+def record_created(organisation, actor, obj, fields) -> None:
+    record_changes(Action.CREATE, organisation, actor, obj, diff({}, snapshot(obj, fields)))
+
+
+def update_audited(organisation, actor, obj, values: dict, fields):
+    """Set ``values`` on ``obj``, save it, and record what changed among ``fields``."""
+    before = snapshot(obj, fields)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.updated_by = actor
+    obj.save()
+    record_changes(Action.UPDATE, organisation, actor, obj, diff(before, snapshot(obj, fields)))
+    return obj
+
+
+def delete_audited(organisation, actor, obj, fields) -> None:
+    record_changes(Action.DELETE, organisation, actor, obj, diff(snapshot(obj, fields), {}))
+    obj.delete()

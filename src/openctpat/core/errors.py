@@ -29,3 +29,8 @@ class Conflict(DomainError):
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
+
+
+def invalid(field_name: str, message: str) -> ValidationFailed:
+    """A validation error on one field, with the same message above the form."""
+    return ValidationFailed(message, field_errors={field_name: [message]})

@@ -19,7 +19,7 @@ from openctpat.catalog.services import latest_criteria_set
 from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.ctpat import EntityType
-from openctpat.core.errors import Conflict, NotFound, ValidationFailed
+from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument
 
@@ -106,35 +106,10 @@ CATALOG_FOR_TYPE = {
 LINK_TTL_DAYS = 60
 
 
-def _invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, field_errors={field_name: [message]})
-
-
-def _record(action, org, actor, target, changes):
-    if changes:
-        audit.record(action, organisation=org, actor=actor, target=target, changes=changes)
-
-
 def _create_audited(org, actor, model, audited, **values):
     obj = model.objects.create(organisation=org, created_by=actor, updated_by=actor, **values)
-    _record(AuditAction.CREATE, org, actor, obj, audit.diff({}, audit.snapshot(obj, audited)))
+    audit.record_created(org, actor, obj, audited)
     return obj
-
-
-def _update_audited(org, actor, obj, fields: dict, audited):
-    before = audit.snapshot(obj, audited)
-    for k, v in fields.items():
-        setattr(obj, k, v)
-    obj.updated_by = actor
-    obj.save()
-    _record(AuditAction.UPDATE, org, actor, obj, audit.diff(before, audit.snapshot(obj, audited)))
-    return obj
-
-
-def _delete_audited(org, actor, obj, audited):
-    before = audit.snapshot(obj, audited)
-    _record(AuditAction.DELETE, org, actor, obj, audit.diff(before, {}))
-    obj.delete()
 
 
 def _text(fields: dict, name: str, max_length: int, required: bool = False) -> None:
@@ -142,11 +117,11 @@ def _text(fields: dict, name: str, max_length: int, required: bool = False) -> N
         return
     value = (fields[name] or "").strip()
     if "\x00" in value:
-        raise _invalid(name, "Text must not contain NUL characters.")
+        raise invalid(name, "Text must not contain NUL characters.")
     if required and not value:
-        raise _invalid(name, "This field is required.")
+        raise invalid(name, "This field is required.")
     if len(value) > max_length:
-        raise _invalid(name, f"At most {max_length} characters.")
+        raise invalid(name, f"At most {max_length} characters.")
     fields[name] = value
 
 
@@ -159,13 +134,13 @@ def _country(fields: dict, name: str, required: bool = True) -> None:
         return
     code = importing.country_code(value) if len(value) != 2 else value.upper()
     if code is None or importing.country_code(code) != code:
-        raise _invalid(name, f"{value!r} is not an ISO 3166-1 country code.")
+        raise invalid(name, f"{value!r} is not an ISO 3166-1 country code.")
     fields[name] = code
 
 
 def _check_owner(org, owner) -> None:
     if owner is not None and not Membership.objects.for_org(org).filter(user=owner).exists():
-        raise _invalid("owner", "The owner must be a member of the organisation.")
+        raise invalid("owner", "The owner must be a member of the organisation.")
 
 
 # -- registry --------------------------------------------------------------------------------
@@ -178,9 +153,9 @@ def clean_partner(fields: dict) -> dict:
     for name, limit in (("address", 2000), ("notes", 10000)):
         _text(fields, name, limit)
     if "partner_type" in fields and fields["partner_type"] not in PARTNER_TYPE_LABELS:
-        raise _invalid("partner_type", "Choose one of the partner types.")
+        raise invalid("partner_type", "Choose one of the partner types.")
     if "status" in fields and fields["status"] not in PartnerStatus.values:
-        raise _invalid("status", "Choose prospect, active, suspended or terminated.")
+        raise invalid("status", "Choose prospect, active, suspended or terminated.")
     _country(fields, "country")
     if "other_countries" in fields:
         codes = []
@@ -193,12 +168,12 @@ def clean_partner(fields: dict) -> dict:
     if "other_names" in fields:
         names = [n.strip() for n in fields["other_names"] or [] if n and n.strip()]
         if any(len(n) > 200 or "\x00" in n for n in names):
-            raise _invalid("other_names", "Each name: at most 200 characters, no NUL.")
+            raise invalid("other_names", "Each name: at most 200 characters, no NUL.")
         fields["other_names"] = names[:20]
     if "services" in fields:
         bad = [s for s in fields["services"] or [] if s not in SERVICES]
         if bad:
-            raise _invalid("services", f"Unknown services: {', '.join(bad)}.")
+            raise invalid("services", f"Unknown services: {', '.join(bad)}.")
         fields["services"] = list(dict.fromkeys(fields["services"] or []))
     for ident in IDENTIFIERS:
         if ident in fields:
@@ -206,7 +181,7 @@ def clean_partner(fields: dict) -> dict:
             if fields[ident]:
                 problem = importing.check_identifier(ident, fields[ident])
                 if problem:
-                    raise _invalid(ident, problem)
+                    raise invalid(ident, problem)
                 fields[ident] = importing.normalise_identifier(ident, fields[ident])
     if "legal_name" in fields:
         fields["name_key"] = name_key(fields["legal_name"])
@@ -232,12 +207,12 @@ def _identifier_clash(org, fields: dict, exclude: int | None = None) -> None:
 def create_partner(org, actor, **fields) -> BusinessPartner:
     for required in ("legal_name", "partner_type", "country"):
         if not fields.get(required):
-            raise _invalid(required, "This field is required.")
+            raise invalid(required, "This field is required.")
     fields = clean_partner(fields)
     _identifier_clash(org, fields)
     partner = BusinessPartner(organisation=org, created_by=actor, updated_by=actor, **fields)
     partner.save()
-    _record(
+    audit.record_changes(
         AuditAction.CREATE,
         org,
         actor,
@@ -255,7 +230,7 @@ def update_partner(org, actor, partner: BusinessPartner, **fields) -> BusinessPa
     _identifier_clash(org, fields, exclude=partner.pk)
     screened = ("legal_name", "other_names", "country")
     before = {f: getattr(partner, f) for f in screened}
-    _update_audited(org, actor, partner, fields, PARTNER_FIELDS)
+    audit.update_audited(org, actor, partner, fields, PARTNER_FIELDS)
     if any(getattr(partner, f) != before[f] for f in screened):
         _screen(org, actor, partner, "changed")
     recompute_tiers(org, [partner])
@@ -269,7 +244,7 @@ def delete_partner(org, actor, partner: BusinessPartner) -> None:
             "This partner has questionnaires on record; set its status to terminated instead, "
             "so the vetting evidence is kept."
         )
-    _delete_audited(org, actor, partner, PARTNER_FIELDS)
+    audit.delete_audited(org, actor, partner, PARTNER_FIELDS)
 
 
 def search_partners(
@@ -314,26 +289,26 @@ def _clean_contact(fields: dict) -> dict:
         try:
             validate_email(fields["email"])
         except DjangoValidationError as exc:
-            raise _invalid("email", "Enter a valid email address.") from exc
+            raise invalid("email", "Enter a valid email address.") from exc
     return fields
 
 
 @transaction.atomic
 def add_contact(org, actor, partner: BusinessPartner, **fields) -> PartnerContact:
     if not fields.get("name"):
-        raise _invalid("name", "A contact needs a name.")
+        raise invalid("name", "A contact needs a name.")
     fields = _clean_contact(dict(fields))
     return _create_audited(org, actor, PartnerContact, CONTACT_FIELDS, partner=partner, **fields)
 
 
 @transaction.atomic
 def update_contact(org, actor, contact: PartnerContact, **fields) -> PartnerContact:
-    return _update_audited(org, actor, contact, _clean_contact(dict(fields)), CONTACT_FIELDS)
+    return audit.update_audited(org, actor, contact, _clean_contact(dict(fields)), CONTACT_FIELDS)
 
 
 @transaction.atomic
 def delete_contact(org, actor, contact: PartnerContact) -> None:
-    _delete_audited(org, actor, contact, CONTACT_FIELDS)
+    audit.delete_audited(org, actor, contact, CONTACT_FIELDS)
 
 
 @transaction.atomic
@@ -341,7 +316,9 @@ def link_document(org, actor, partner, document: EvidenceDocument) -> None:
     if document.organisation_id != org.pk:
         raise NotFound("No such document.")
     partner.documents.add(document)
-    _record(AuditAction.UPDATE, org, actor, partner, {"documents": {"added": [document.pk]}})
+    audit.record_changes(
+        AuditAction.UPDATE, org, actor, partner, {"documents": {"added": [document.pk]}}
+    )
 
 
 @transaction.atomic
@@ -357,7 +334,9 @@ def upload_document(org, actor, partner, uploaded, *, title: str = "") -> Eviden
 @transaction.atomic
 def unlink_document(org, actor, partner, document: EvidenceDocument) -> None:
     partner.documents.remove(document)
-    _record(AuditAction.UPDATE, org, actor, partner, {"documents": {"removed": [document.pk]}})
+    audit.record_changes(
+        AuditAction.UPDATE, org, actor, partner, {"documents": {"removed": [document.pk]}}
+    )
 
 
 # -- certifications --------------------------------------------------------------------------
@@ -377,23 +356,23 @@ def _clean_certification(fields: dict, current: Certification | None = None) -> 
     }
     program = merged.get("program")
     if program not in CertificationProgram.values:
-        raise _invalid("program", "Choose CTPAT, an MRA program, ISO 28000 or other.")
+        raise invalid("program", "Choose CTPAT, an MRA program, ISO 28000 or other.")
     if program == CertificationProgram.MRA:
         found = mra_list().by_country(merged.get("country") or "")
         if found is None:
-            raise _invalid(
+            raise invalid(
                 "country",
                 "Give the country of the MRA program; it must be one with a CTPAT Mutual "
                 "Recognition Arrangement.",
             )
         fields["program_name"] = merged.get("program_name") or found.program
     if program == CertificationProgram.OTHER and not merged.get("program_name"):
-        raise _invalid("program_name", "Name the program.")
+        raise invalid("program_name", "Name the program.")
     tier = merged.get("importer_tier")
     if tier is not None and (program != CertificationProgram.CTPAT or tier not in (1, 2, 3)):
-        raise _invalid("importer_tier", "Only a CTPAT importer has a tier, 1 to 3.")
+        raise invalid("importer_tier", "Only a CTPAT importer has a tier, 1 to 3.")
     if merged.get("verified_on") and merged["verified_on"] > timezone.localdate():
-        raise _invalid("verified_on", "The verification date cannot be in the future.")
+        raise invalid("verified_on", "The verification date cannot be in the future.")
     if merged.get("verified_on") and not merged.get("reverify_due"):
         fields["reverify_due"] = merged["verified_on"] + datetime.timedelta(days=365)
     return fields
@@ -402,7 +381,7 @@ def _clean_certification(fields: dict, current: Certification | None = None) -> 
 @transaction.atomic
 def add_certification(org, actor, partner: BusinessPartner, **fields) -> Certification:
     if not fields.get("status"):
-        raise _invalid("status", "Give the certification's status.")
+        raise invalid("status", "Give the certification's status.")
     fields = _clean_certification(dict(fields))
     cert = _create_audited(
         org, actor, Certification, CERTIFICATION_FIELDS, partner=partner, **fields
@@ -414,7 +393,7 @@ def add_certification(org, actor, partner: BusinessPartner, **fields) -> Certifi
 @transaction.atomic
 def update_certification(org, actor, cert: Certification, **fields) -> Certification:
     fields = _clean_certification(dict(fields), cert)
-    _update_audited(org, actor, cert, fields, CERTIFICATION_FIELDS)
+    audit.update_audited(org, actor, cert, fields, CERTIFICATION_FIELDS)
     recompute_tiers(org, [cert.partner])
     return cert
 
@@ -422,7 +401,7 @@ def update_certification(org, actor, cert: Certification, **fields) -> Certifica
 @transaction.atomic
 def delete_certification(org, actor, cert: Certification) -> None:
     partner = cert.partner
-    _delete_audited(org, actor, cert, CERTIFICATION_FIELDS)
+    audit.delete_audited(org, actor, cert, CERTIFICATION_FIELDS)
     recompute_tiers(org, [partner])
 
 
@@ -449,13 +428,15 @@ def update_tier_settings(org, actor, **values) -> TierSettings:
     try:
         weights_of(s).check()
     except tiering.SettingsError as exc:
-        raise _invalid("__all__", str(exc)) from exc
+        raise invalid("__all__", str(exc)) from exc
     if any(not 1 <= getattr(s, f) <= 120 for f in TIER_FIELDS if f.startswith("months")):
-        raise _invalid("months_high", "Re-assessment intervals are 1 to 120 months.")
+        raise invalid("months_high", "Re-assessment intervals are 1 to 120 months.")
     s.created_by = s.created_by or actor
     s.updated_by = actor
     s.save()
-    _record(AuditAction.UPDATE, org, actor, s, audit.diff(before, audit.snapshot(s, TIER_FIELDS)))
+    audit.record_changes(
+        AuditAction.UPDATE, org, actor, s, audit.diff(before, audit.snapshot(s, TIER_FIELDS))
+    )
     recompute_tiers(org)
     return s
 
@@ -650,12 +631,12 @@ IMPORT_CHOICES = {
 @transaction.atomic
 def start_import(org, actor, uploaded) -> PartnerImport:
     if uploaded.size > 20 * 1024 * 1024:
-        raise _invalid("file", "The file is larger than 20 MB.")
+        raise invalid("file", "The file is larger than 20 MB.")
     data = uploaded.read()
     try:
         headers, rows = importing.read_table(data, uploaded.name or "")
     except importing.TableError as exc:
-        raise _invalid("file", str(exc)) from exc
+        raise invalid("file", str(exc)) from exc
     imp = PartnerImport.objects.create(
         organisation=org,
         file_name=(uploaded.name or "upload")[-255:],
@@ -666,7 +647,7 @@ def start_import(org, actor, uploaded) -> PartnerImport:
         created_by=actor,
         updated_by=actor,
     )
-    _record(
+    audit.record_changes(
         AuditAction.CREATE,
         org,
         actor,
@@ -704,7 +685,7 @@ def set_mapping(org, actor, imp: PartnerImport, mapping: dict[str, str]) -> Part
         errors["__all__"] = [f"Column {h!r} is mapped to two fields." for h in sorted(dupes)]
     if errors:
         raise ValidationFailed("The column mapping is not valid.", field_errors=errors)
-    _update_audited(org, actor, imp, {"mapping": mapping}, ("mapping",))
+    audit.update_audited(org, actor, imp, {"mapping": mapping}, ("mapping",))
     return imp
 
 
@@ -806,7 +787,7 @@ def commit_import(org, actor, imp: PartnerImport, *, skip_duplicates: bool = Fal
     imp.rows = []  # the partners now hold the data; the file's hash stays in the audit trail
     imp.updated_by = actor
     imp.save()
-    _record(
+    audit.record_changes(
         AuditAction.CREATE,
         org,
         actor,
@@ -831,13 +812,13 @@ def create_template(
 ) -> QuestionnaireTemplate:
     """A template with one question per criterion of the partner type's MSC catalog."""
     if partner_type not in PARTNER_TYPE_LABELS:
-        raise _invalid("partner_type", "Choose one of the partner types.")
+        raise invalid("partner_type", "Choose one of the partner types.")
     entity_type = entity_type or CATALOG_FOR_TYPE[partner_type]
     if entity_type not in EntityType.values:
-        raise _invalid("entity_type", "Choose a CTPAT entity type.")
+        raise invalid("entity_type", "Choose a CTPAT entity type.")
     criteria_set = latest_criteria_set(entity_type)
     if criteria_set is None:
-        raise _invalid("entity_type", "No MSC catalog is loaded for this entity type.")
+        raise invalid("entity_type", "No MSC catalog is loaded for this entity type.")
     fields = {"name": name or f"{PARTNER_TYPE_LABELS[partner_type]} security questionnaire"}
     _text(fields, "name", 200, required=True)
     template = _create_audited(
@@ -885,7 +866,7 @@ def update_template(org, actor, template, **fields) -> QuestionnaireTemplate:
     _text(fields, "name", 200, required=True)
     _text(fields, "instructions", 5000)
     _bump_version(template)
-    return _update_audited(org, actor, template, fields, ("name", "instructions", "version"))
+    return audit.update_audited(org, actor, template, fields, ("name", "instructions", "version"))
 
 
 QUESTION_FIELDS = ("text", "reference", "must", "position")
@@ -903,7 +884,7 @@ def _clean_question(fields: dict) -> dict:
 @transaction.atomic
 def add_question(org, actor, template, **fields) -> TemplateQuestion:
     if not fields.get("text"):
-        raise _invalid("text", "A question needs its text.")
+        raise invalid("text", "A question needs its text.")
     fields = _clean_question(dict(fields))
     last = template.questions.order_by("-position").values_list("position", flat=True).first()
     fields.setdefault("position", (last or 0) + 1)
@@ -917,13 +898,13 @@ def add_question(org, actor, template, **fields) -> TemplateQuestion:
 def update_question(org, actor, question: TemplateQuestion, **fields) -> TemplateQuestion:
     fields = _clean_question(dict(fields))
     _bump_version(question.template)
-    return _update_audited(org, actor, question, fields, QUESTION_FIELDS)
+    return audit.update_audited(org, actor, question, fields, QUESTION_FIELDS)
 
 
 @transaction.atomic
 def delete_question(org, actor, question: TemplateQuestion) -> None:
     _bump_version(question.template)
-    _delete_audited(org, actor, question, QUESTION_FIELDS)
+    audit.delete_audited(org, actor, question, QUESTION_FIELDS)
 
 
 # -- partner links ---------------------------------------------------------------------------
@@ -995,16 +976,16 @@ def send_questionnaire(
     try:
         validate_email(fields["contact_email"])
     except DjangoValidationError as exc:
-        raise _invalid("contact_email", "Enter a valid email address.") from exc
+        raise invalid("contact_email", "Enter a valid email address.") from exc
     if template.organisation_id != org.pk:
         raise NotFound("No such template.")
     if due_date < timezone.localdate():
-        raise _invalid("due_date", "The due date cannot be in the past.")
+        raise invalid("due_date", "The due date cannot be in the past.")
     if not 1 <= valid_days <= 365:
-        raise _invalid("valid_days", "A link is valid for 1 to 365 days.")
+        raise invalid("valid_days", "A link is valid for 1 to 365 days.")
     questions = list(template.questions.all())
     if not questions:
-        raise _invalid("template_id", "The template has no questions.")
+        raise invalid("template_id", "The template has no questions.")
     q = Questionnaire(
         organisation=org,
         partner=partner,
@@ -1144,9 +1125,9 @@ def partner_save(
         reply = data.get("reply", item.reply) or ""
         comment = (data.get("comment", item.comment) or "").strip()
         if reply not in ("", *Reply.values):
-            raise _invalid(f"reply_{pk}", "Answer yes, partially, no or not applicable.")
+            raise invalid(f"reply_{pk}", "Answer yes, partially, no or not applicable.")
         if "\x00" in comment or len(comment) > 5000:
-            raise _invalid(f"comment_{pk}", "A comment is at most 5,000 characters.")
+            raise invalid(f"comment_{pk}", "A comment is at most 5,000 characters.")
         if (reply, comment) != (item.reply, item.comment):
             item.reply, item.comment = reply, comment
             changed.append(item)
@@ -1265,7 +1246,7 @@ def review_item(org, actor, item: QuestionnaireItem, **fields) -> QuestionnaireI
     _text(fields, "review_note", 5000)
     if fields.get("weakness") is False:
         fields["weakness_closed"] = False
-    _update_audited(org, actor, item, fields, REVIEW_FIELDS)
+    audit.update_audited(org, actor, item, fields, REVIEW_FIELDS)
     recompute_tiers(org, [item.questionnaire.partner])
     return item
 
@@ -1280,7 +1261,7 @@ def mark_suggested_weaknesses(org, actor, q: Questionnaire) -> int:
     _ensure_submitted(q)
     items = list(suggested_weaknesses(q))
     for item in items:
-        _update_audited(org, actor, item, {"weakness": True}, REVIEW_FIELDS)
+        audit.update_audited(org, actor, item, {"weakness": True}, REVIEW_FIELDS)
     recompute_tiers(org, [q.partner])
     return len(items)
 
@@ -1297,7 +1278,7 @@ def complete_review(org, actor, q: Questionnaire, *, summary: str = "") -> Quest
     q.reviewed_by = actor
     q.updated_by = actor
     q.save()
-    _record(
+    audit.record_changes(
         AuditAction.UPDATE,
         org,
         actor,
@@ -1320,11 +1301,11 @@ def _clean_action(org, fields: dict, partner: BusinessPartner) -> dict:
     for name, limit in (("description", 5000), ("partner_contact", 200), ("completion_note", 5000)):
         _text(fields, name, limit)
     if "status" in fields and fields["status"] not in ActionStatus.values:
-        raise _invalid("status", "Choose open, in progress, done or cancelled.")
+        raise invalid("status", "Choose open, in progress, done or cancelled.")
     _check_owner(org, fields.get("owner"))
     item = fields.get("item")
     if item is not None and item.questionnaire.partner_id != partner.pk:
-        raise _invalid("item_id", "The question belongs to another partner's questionnaire.")
+        raise invalid("item_id", "The question belongs to another partner's questionnaire.")
     return fields
 
 
@@ -1335,19 +1316,19 @@ def _close_weakness_when_done(org, actor, action: FollowUpAction) -> None:
         status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
     )
     if action.item.weakness and not others_open.exists():
-        _update_audited(org, actor, action.item, {"weakness_closed": True}, REVIEW_FIELDS)
+        audit.update_audited(org, actor, action.item, {"weakness_closed": True}, REVIEW_FIELDS)
 
 
 @transaction.atomic
 def create_action(org, actor, partner: BusinessPartner, **fields) -> FollowUpAction:
     if not fields.get("title"):
-        raise _invalid("title", "An action needs a title.")
+        raise invalid("title", "An action needs a title.")
     fields = _clean_action(org, dict(fields), partner)
     action = _create_audited(
         org, actor, FollowUpAction, (*ACTION_FIELDS, "item"), partner=partner, **fields
     )
     if action.item and not action.item.weakness:
-        _update_audited(org, actor, action.item, {"weakness": True}, REVIEW_FIELDS)
+        audit.update_audited(org, actor, action.item, {"weakness": True}, REVIEW_FIELDS)
         recompute_tiers(org, [partner])
     return action
 
@@ -1357,7 +1338,7 @@ def update_action(org, actor, action: FollowUpAction, **fields) -> FollowUpActio
     fields = _clean_action(org, dict(fields), action.partner)
     if fields.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
         fields["completed_at"] = timezone.now()
-    _update_audited(org, actor, action, fields, ACTION_FIELDS)
+    audit.update_audited(org, actor, action, fields, ACTION_FIELDS)
     _close_weakness_when_done(org, actor, action)
     recompute_tiers(org, [action.partner])
     return action
@@ -1365,4 +1346,4 @@ def update_action(org, actor, action: FollowUpAction, **fields) -> FollowUpActio
 
 @transaction.atomic
 def delete_action(org, actor, action: FollowUpAction) -> None:
-    _delete_audited(org, actor, action, ACTION_FIELDS)
+    audit.delete_audited(org, actor, action, ACTION_FIELDS)

@@ -20,7 +20,7 @@ from openctpat.catalog.categories import CATEGORIES, category_name
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core import audit
 from openctpat.core.audit import Action
-from openctpat.core.errors import Conflict, NotFound, ValidationFailed
+from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
 
 from .filetypes import HEAD_BYTES, RefusedFile, sniff
 from .models import (
@@ -53,24 +53,20 @@ EXPIRY_WARNING_DAYS = 30
 MUST_NA_OVERRIDE = "must_na_override"
 
 
-def _invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, field_errors={field_name: [message]})
-
-
 # -- sites -----------------------------------------------------------------------------------
 def _clean_site(fields: dict) -> dict:
     fields = dict(fields)
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
         if not fields["name"]:
-            raise _invalid("name", "A site needs a name.")
+            raise invalid("name", "A site needs a name.")
     if "country" in fields:
         code = (fields["country"] or "").strip().upper()
         if pycountry.countries.get(alpha_2=code) is None:
-            raise _invalid("country", f"{fields['country']!r} is not an ISO 3166 country code.")
+            raise invalid("country", f"{fields['country']!r} is not an ISO 3166 country code.")
         fields["country"] = code
     if "site_type" in fields and fields["site_type"] not in SiteType.values:
-        raise _invalid("site_type", f"Choose one of {', '.join(SiteType.values)}.")
+        raise invalid("site_type", f"Choose one of {', '.join(SiteType.values)}.")
     return fields
 
 
@@ -141,7 +137,7 @@ def create_profile(
 ) -> SecurityProfile:
     """A profile with one not-started answer per criterion of the entity type's MSC."""
     if entity_type not in (org.entity_types or []):
-        raise _invalid(
+        raise invalid(
             "entity_type",
             f"{org.name} does not hold the entity type {entity_type!r}; "
             "add it on the organisation page first.",
@@ -154,7 +150,7 @@ def create_profile(
         else catalog.latest_criteria_set(entity_type)
     )
     if criteria_set is None:
-        raise _invalid("entity_type", f"No MSC criteria are loaded for {entity_type!r}.")
+        raise invalid("entity_type", f"No MSC criteria are loaded for {entity_type!r}.")
     profile = SecurityProfile(
         organisation=org,
         entity_type=entity_type,
@@ -203,20 +199,20 @@ def _answer_snapshot(answer: Answer) -> dict:
 
 def _check_owner(org, owner) -> None:
     if owner is not None and not Membership.objects.for_org(org).filter(user=owner).exists():
-        raise _invalid("owner", "The owner must be a member of the organisation.")
+        raise invalid("owner", "The owner must be a member of the organisation.")
 
 
 def validate_answer(answer: Answer) -> None:
     """The rules an answer must keep whatever changed it (form, API, XLSX import)."""
     if answer.status not in AnswerStatus.values:
-        raise _invalid("status", f"Choose one of {', '.join(AnswerStatus.values)}.")
+        raise invalid("status", f"Choose one of {', '.join(AnswerStatus.values)}.")
     if answer.status == AnswerStatus.NOT_APPLICABLE:
         if not answer.na_justification.strip():
-            raise _invalid(
+            raise invalid(
                 "na_justification", "Say why the criterion does not apply (N/A justification)."
             )
         if answer.criterion.is_must and not answer.must_override_reason.strip():
-            raise _invalid(
+            raise invalid(
                 "must_override_reason",
                 f"{answer.criterion.criterion_id} is a Must: marking it not applicable needs "
                 "an override reason, which is kept in the audit trail.",
@@ -290,7 +286,7 @@ def unlink_evidence(org, actor, answer: Answer, document: EvidenceDocument) -> N
 def add_comment(org, actor, answer: Answer, body: str) -> AnswerComment:
     body = (body or "").strip()
     if not body:
-        raise _invalid("body", "A comment cannot be empty.")
+        raise invalid("body", "A comment cannot be empty.")
     comment = AnswerComment.objects.create(
         organisation=org, answer=answer, body=body, created_by=actor, updated_by=actor
     )
@@ -313,7 +309,7 @@ def _hash_and_sniff(uploaded) -> tuple[str, str]:
     size = uploaded.size
     limit = max_upload_bytes()
     if size > limit:
-        raise _invalid(
+        raise invalid(
             "file",
             f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.",
         )
@@ -322,7 +318,7 @@ def _hash_and_sniff(uploaded) -> tuple[str, str]:
     try:
         sniffed = sniff(head, uploaded.name or "")
     except RefusedFile as exc:
-        raise _invalid("file", str(exc)) from exc
+        raise invalid("file", str(exc)) from exc
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in uploaded.chunks():
@@ -358,7 +354,7 @@ def upload_evidence(
     """A new document in the library, its first version being ``uploaded``."""
     for name, text in (("title", title), ("description", description)):
         if "\x00" in (text or ""):
-            raise _invalid(name, "Text must not contain NUL characters.")
+            raise invalid(name, "Text must not contain NUL characters.")
     sha, content_type = _hash_and_sniff(uploaded)
     duplicate = (
         EvidenceVersion.objects.for_org(org).filter(sha256=sha).select_related("document").first()
@@ -421,7 +417,7 @@ def update_document(org, actor, document: EvidenceDocument, **fields) -> Evidenc
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if "title" in fields and not (fields["title"] or "").strip():
-        raise _invalid("title", "A document needs a title.")
+        raise invalid("title", "A document needs a title.")
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     return _update_audited(org, actor, document, fields, DOCUMENT_FIELDS)
 
@@ -615,7 +611,7 @@ def open_review(profile: SecurityProfile) -> AnnualReview | None:
 def start_review(org, actor, profile: SecurityProfile, today=None) -> AnnualReview:
     window = review_window(profile, today)
     if window.anniversary is None:
-        raise _invalid("anniversary_date", "Set the profile's anniversary date first.")
+        raise invalid("anniversary_date", "Set the profile's anniversary date first.")
     if not window.is_open:
         raise Conflict(
             f"The annual review window opens on {window.opens_on:%Y-%m-%d}, "
@@ -784,7 +780,7 @@ class MigrationResult:
 def migrate_profile(org, actor, profile: SecurityProfile, target: CriteriaSet) -> MigrationResult:
     """Keep answers to unchanged criteria; flag reworded and new ones for review."""
     if target.entity_type != profile.entity_type:
-        raise _invalid("criteria_set", "The new version must be for the same entity type.")
+        raise invalid("criteria_set", "The new version must be for the same entity type.")
     if target.pk == profile.criteria_set_id:
         raise Conflict("The profile already uses this version.")
     changes = catalog.compare(profile.criteria_set, target)

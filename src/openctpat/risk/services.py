@@ -16,7 +16,7 @@ from openctpat.accounts.models import Membership
 from openctpat.catalog.categories import CATEGORIES, category_name
 from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
-from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid
 from openctpat.profiles.models import AnswerStatus, SecurityProfile
 
 from . import reference
@@ -70,28 +70,6 @@ ACTION_FIELDS = (
 MATRIX_FIELDS = ("low", "medium", "high", "use_impact", "medium_from", "high_from")
 
 
-def _invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, field_errors={field_name: [message]})
-
-
-def _record(action, org, actor, target, changes):
-    if changes:
-        audit.record(action, organisation=org, actor=actor, target=target, changes=changes)
-
-
-def _record_created(org, actor, obj, audited) -> None:
-    _record(AuditAction.CREATE, org, actor, obj, audit.diff({}, audit.snapshot(obj, audited)))
-
-
-def _update_audited(org, actor, obj, fields: dict, audited) -> None:
-    before = audit.snapshot(obj, audited)
-    for k, v in fields.items():
-        setattr(obj, k, v)
-    obj.updated_by = actor
-    obj.save()
-    _record(AuditAction.UPDATE, org, actor, obj, audit.diff(before, audit.snapshot(obj, audited)))
-
-
 # -- reference indicators --------------------------------------------------------------------
 def _store_reference(rows, name, sha, organisation=None, actor=None, using="default"):
     ref = ReferenceSet.objects.using(using).create(
@@ -127,7 +105,7 @@ def load_packaged_indicators(using: str = "default") -> ReferenceSet | None:
 def import_indicators(org, actor, uploaded) -> ReferenceSet:
     """An organisation's newer reference file; earlier sets are kept."""
     if uploaded.size > 5 * 1024 * 1024:
-        raise _invalid("file", "The file is larger than 5 MB.")
+        raise invalid("file", "The file is larger than 5 MB.")
     data = uploaded.read()
     try:
         rows = reference.parse(data)
@@ -186,7 +164,7 @@ def update_matrix(org, actor, **values) -> ScoringSettings:
         raise ValidationFailed(str(exc), field_errors={"__all__": [str(exc)]}) from exc
     if current.pk is None:
         current.created_by = actor
-    _update_audited(org, actor, current, values, MATRIX_FIELDS)
+    audit.update_audited(org, actor, current, values, MATRIX_FIELDS)
     return current
 
 
@@ -202,7 +180,7 @@ def ensure_draft(assessment: Assessment) -> None:
 def create_assessment(org, actor, *, title: str, assessment_date=None, **fields) -> Assessment:
     title = (title or "").strip()
     if not title:
-        raise _invalid("title", "An assessment needs a title.")
+        raise invalid("title", "An assessment needs a title.")
     assessment = Assessment.objects.create(
         organisation=org,
         title=title[:200],
@@ -212,7 +190,7 @@ def create_assessment(org, actor, *, title: str, assessment_date=None, **fields)
         updated_by=actor,
         **fields,
     )
-    _record_created(org, actor, assessment, ASSESSMENT_FIELDS)
+    audit.record_created(org, actor, assessment, ASSESSMENT_FIELDS)
     return assessment
 
 
@@ -223,8 +201,8 @@ def update_assessment(org, actor, assessment: Assessment, **fields) -> Assessmen
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if "title" in fields and not (fields["title"] or "").strip():
-        raise _invalid("title", "An assessment needs a title.")
-    _update_audited(org, actor, assessment, fields, ASSESSMENT_FIELDS)
+        raise invalid("title", "An assessment needs a title.")
+    audit.update_audited(org, actor, assessment, fields, ASSESSMENT_FIELDS)
     return assessment
 
 
@@ -363,7 +341,7 @@ def create_lane(org, actor, assessment: Assessment, *, name: str, description: s
     ensure_draft(assessment)
     name = (name or "").strip()
     if not name:
-        raise _invalid("name", "A lane needs a name.")
+        raise invalid("name", "A lane needs a name.")
     lane = Lane(
         organisation=org,
         assessment=assessment,
@@ -379,7 +357,7 @@ def create_lane(org, actor, assessment: Assessment, *, name: str, description: s
         raise Conflict(
             f"A lane named {name!r} already exists.", field_errors={"name": ["Taken."]}
         ) from exc
-    _record(AuditAction.CREATE, org, actor, lane, {"name": [None, lane.name]})
+    audit.record_changes(AuditAction.CREATE, org, actor, lane, {"name": [None, lane.name]})
     return lane
 
 
@@ -387,8 +365,8 @@ def create_lane(org, actor, assessment: Assessment, *, name: str, description: s
 def update_lane(org, actor, lane: Lane, **fields) -> Lane:
     ensure_draft(lane.assessment)
     if "name" in fields and not (fields["name"] or "").strip():
-        raise _invalid("name", "A lane needs a name.")
-    _update_audited(org, actor, lane, fields, ("name", "description"))
+        raise invalid("name", "A lane needs a name.")
+    audit.update_audited(org, actor, lane, fields, ("name", "description"))
     return lane
 
 
@@ -396,7 +374,7 @@ def update_lane(org, actor, lane: Lane, **fields) -> Lane:
 def delete_lane(org, actor, lane: Lane) -> None:
     assessment = lane.assessment
     ensure_draft(assessment)
-    _record(AuditAction.DELETE, org, actor, lane, {"name": [lane.name, None]})
+    audit.record_changes(AuditAction.DELETE, org, actor, lane, {"name": [lane.name, None]})
     lane.delete()
     sync(assessment)
 
@@ -405,30 +383,30 @@ def clean_node(org, fields: dict) -> dict:
     """Validate a node's fields the same way for forms, the API and CSV import."""
     fields = dict(fields)
     if "node_type" in fields and fields["node_type"] not in NodeType.values:
-        raise _invalid("node_type", f"Choose one of {', '.join(NodeType.values)}.")
+        raise invalid("node_type", f"Choose one of {', '.join(NodeType.values)}.")
     if "mode" in fields:
         fields["mode"] = fields["mode"] or ""
         if fields["mode"] and fields["mode"] not in Mode.values:
-            raise _invalid("mode", f"Choose one of {', '.join(Mode.values)}.")
+            raise invalid("mode", f"Choose one of {', '.join(Mode.values)}.")
     if fields.get("node_type") == NodeType.CARRIER_LEG and not fields.get("mode"):
-        raise _invalid("mode", "A carrier leg needs its mode: sea, air, rail or highway.")
+        raise invalid("mode", "A carrier leg needs its mode: sea, air, rail or highway.")
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()[:200]
         if not fields["name"]:
-            raise _invalid("name", "Name the business partner or place.")
+            raise invalid("name", "Name the business partner or place.")
     if "country" in fields:
         code = (fields["country"] or "").strip().upper()
         if pycountry.countries.get(alpha_2=code) is None:
-            raise _invalid("country", f"{fields['country']!r} is not an ISO 3166 country code.")
+            raise invalid("country", f"{fields['country']!r} is not an ISO 3166 country code.")
         fields["country"] = code
     if "activities" in fields:
         activities = list(dict.fromkeys(fields["activities"] or []))
         bad = [a for a in activities if a not in ACTIVITIES]
         if bad:
-            raise _invalid("activities", f"Unknown activities: {', '.join(bad)}.")
+            raise invalid("activities", f"Unknown activities: {', '.join(bad)}.")
         fields["activities"] = activities
     if "impact" in fields and fields["impact"] not in Rating.values:
-        raise _invalid("impact", "Impact is High, Medium or Low.")
+        raise invalid("impact", "Impact is High, Medium or Low.")
     site = fields.get("site")
     if site is not None and site.organisation_id != org.pk:
         raise NotFound("No such site.")
@@ -457,7 +435,7 @@ def add_node(org, actor, lane: Lane, **fields) -> LaneNode:
     node = LaneNode.objects.create(
         organisation=org, lane=lane, created_by=actor, updated_by=actor, **fields
     )
-    _record_created(org, actor, node, NODE_FIELDS)
+    audit.record_created(org, actor, node, NODE_FIELDS)
     sync(lane.assessment)
     _retier(org, node.partner)
     return node
@@ -471,7 +449,7 @@ def update_node(org, actor, node: LaneNode, **fields) -> LaneNode:
     if fields.get("position", 0) is None:  # left blank in the form: keep its place
         del fields["position"]
     previous = node.partner
-    _update_audited(org, actor, node, fields, NODE_FIELDS)
+    audit.update_audited(org, actor, node, fields, NODE_FIELDS)
     sync(node.lane.assessment)
     _retier(org, previous, node.partner if node.partner != previous else None)
     return node
@@ -481,7 +459,9 @@ def update_node(org, actor, node: LaneNode, **fields) -> LaneNode:
 def delete_node(org, actor, node: LaneNode) -> None:
     assessment = node.lane.assessment
     ensure_draft(assessment)
-    _record(AuditAction.DELETE, org, actor, node, audit.diff(audit.snapshot(node, NODE_FIELDS), {}))
+    audit.record_changes(
+        AuditAction.DELETE, org, actor, node, audit.diff(audit.snapshot(node, NODE_FIELDS), {})
+    )
     partner = node.partner
     node.delete()
     sync(assessment)
@@ -669,10 +649,10 @@ def rate_threat(
     """Accept the suggestion (same rating) or override it (a reason is required)."""
     ensure_draft(threat.assessment)
     if rating not in Rating.values:
-        raise _invalid("rating", "Rate High, Medium or Low.")
+        raise invalid("rating", "Rate High, Medium or Low.")
     override_reason = (override_reason or "").strip()
     if threat.suggested_rating and rating != threat.suggested_rating and not override_reason:
-        raise _invalid(
+        raise invalid(
             "override_reason",
             f"The reference data suggests {threat.suggested_rating}; say why you rate "
             f"{rating} instead.",
@@ -685,7 +665,7 @@ def rate_threat(
         "needs_reconfirmation": False,
         **{k: (v or "").strip() for k, v in fields.items() if k in ("rationale", "sources")},
     }
-    _update_audited(org, actor, threat, values, THREAT_FIELDS)
+    audit.update_audited(org, actor, threat, values, THREAT_FIELDS)
     return threat
 
 
@@ -719,11 +699,13 @@ def rate_vulnerability(
 ) -> Vulnerability:
     ensure_draft(vulnerability.assessment)
     if rating not in Rating.values:
-        raise _invalid("rating", "Rate High, Medium or Low.")
+        raise invalid("rating", "Rate High, Medium or Low.")
     values = {"rating": rating, "needs_reconfirmation": False}
     if notes is not None:
         values["notes"] = notes.strip()
-    _update_audited(org, actor, vulnerability, values, ("rating", "notes", "needs_reconfirmation"))
+    audit.update_audited(
+        org, actor, vulnerability, values, ("rating", "notes", "needs_reconfirmation")
+    )
     return vulnerability
 
 
@@ -813,17 +795,17 @@ def _clean_action(org, assessment, fields: dict) -> dict:
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()[:200]
         if not fields["title"]:
-            raise _invalid("title", "An action needs a title.")
+            raise invalid("title", "An action needs a title.")
     if fields.get("status") and fields["status"] not in ActionStatus.values:
-        raise _invalid("status", f"Choose one of {', '.join(ActionStatus.values)}.")
+        raise invalid("status", f"Choose one of {', '.join(ActionStatus.values)}.")
     if fields.get("msc_category") is not None and fields["msc_category"] not in CATEGORIES:
-        raise _invalid("msc_category", "MSC categories are 1 to 12.")
+        raise invalid("msc_category", "MSC categories are 1 to 12.")
     node = fields.get("node")
     if node is not None and node.lane.assessment_id != assessment.pk:
         raise NotFound("No such lane node in this assessment.")
     owner = fields.get("owner")
     if owner is not None and not Membership.objects.for_org(org).filter(user=owner).exists():
-        raise _invalid("owner", "The owner must be a member of the organisation.")
+        raise invalid("owner", "The owner must be a member of the organisation.")
     evidence = fields.get("evidence")
     if evidence is not None and evidence.organisation_id != org.pk:
         raise NotFound("No such evidence document.")
@@ -834,14 +816,14 @@ def _clean_action(org, assessment, fields: dict) -> dict:
 def create_action(org, actor, assessment: Assessment, **fields) -> Action:
     fields = _clean_action(org, assessment, fields)
     if "title" not in fields:
-        raise _invalid("title", "An action needs a title.")
+        raise invalid("title", "An action needs a title.")
     action = Action(
         organisation=org, assessment=assessment, created_by=actor, updated_by=actor, **fields
     )
     if action.status == ActionStatus.DONE:
         action.completed_at = timezone.now()
     action.save()
-    _record_created(org, actor, action, ACTION_FIELDS)
+    audit.record_created(org, actor, action, ACTION_FIELDS)
     return action
 
 
@@ -853,14 +835,14 @@ def update_action(org, actor, action: Action, **fields) -> Action:
         fields["completed_at"] = timezone.now()
     elif fields.get("status") not in (None, ActionStatus.DONE):
         fields["completed_at"] = None
-    _update_audited(org, actor, action, fields, (*ACTION_FIELDS, "completed_at"))
+    audit.update_audited(org, actor, action, fields, (*ACTION_FIELDS, "completed_at"))
     return action
 
 
 @transaction.atomic
 def delete_action(org, actor, action: Action) -> None:
     ensure_draft(action.assessment)
-    _record(AuditAction.DELETE, org, actor, action, {"title": [action.title, None]})
+    audit.record_changes(AuditAction.DELETE, org, actor, action, {"title": [action.title, None]})
     action.delete()
 
 
@@ -886,13 +868,13 @@ def import_lanes_csv(org, actor, assessment: Assessment, uploaded) -> dict:
 
     ensure_draft(assessment)
     if uploaded.size > 5 * 1024 * 1024:
-        raise _invalid("file", "The file is larger than 5 MB.")
+        raise invalid("file", "The file is larger than 5 MB.")
     try:
         text = uploaded.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _invalid("file", "The file is not UTF-8 text.") from exc
+        raise invalid("file", "The file is not UTF-8 text.") from exc
     if "\x00" in text:
-        raise _invalid("file", "The file contains NUL characters; it is not a CSV text file.")
+        raise invalid("file", "The file contains NUL characters; it is not a CSV text file.")
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in LANE_COLUMNS if c not in header]

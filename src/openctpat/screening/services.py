@@ -13,7 +13,7 @@ from django_tasks import task
 
 from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
-from openctpat.core.errors import Conflict, PermissionDenied, ValidationFailed
+from openctpat.core.errors import Conflict, PermissionDenied, invalid
 from openctpat.core.reminders import owner_emails
 
 from .entries import ListEntry, ListFileError, ListName, ParsedList
@@ -31,10 +31,6 @@ from .models import (
 
 OPEN_STATES = (AlertStatus.OPEN, AlertStatus.PENDING_CONFIRMATION)
 SETTINGS_FIELDS = ("threshold", "four_eyes")
-
-
-def _invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, field_errors={field_name: [message]})
 
 
 def _fingerprint(names) -> str:
@@ -111,7 +107,7 @@ def load_list_files(paths, actor=None, *, rescreen: bool = True) -> ListVersion:
         try:
             files.append((Path(p).name, Path(p).read_bytes()))
         except OSError as exc:
-            raise _invalid("file", f"{p}: {exc.strerror}") from exc
+            raise invalid("file", f"{p}: {exc.strerror}") from exc
     return load_list_bytes(files, actor, rescreen=rescreen)
 
 
@@ -122,7 +118,7 @@ def load_list_bytes(files, actor=None, *, rescreen: bool = True) -> ListVersion:
     try:
         parsed = lists.load_files(files)
     except ListFileError as exc:
-        raise _invalid("file", str(exc)) from exc
+        raise invalid("file", str(exc)) from exc
     version = store_parsed(parsed, actor, [name for name, _data in files])
     if rescreen:
         transaction.on_commit(lambda: start_rescreen(version))
@@ -135,9 +131,9 @@ MAX_LIST_UPLOAD = 200 * 1024 * 1024
 def load_uploaded(files, actor=None) -> ListVersion:
     """List files uploaded through the page or the API."""
     if not files:
-        raise _invalid("files", "Choose the list file(s) to load.")
+        raise invalid("files", "Choose the list file(s) to load.")
     if sum(f.size for f in files) > MAX_LIST_UPLOAD:
-        raise _invalid("files", "The files are larger than 200 MB together.")
+        raise invalid("files", "The files are larger than 200 MB together.")
     return load_list_bytes([(f.name or "upload", f.read()) for f in files], actor)
 
 
@@ -207,7 +203,7 @@ def threshold_for(org) -> float:
 def update_settings(org, actor, **values) -> ScreeningSettings:
     s = settings_for(org)
     if "threshold" in values and not (values["threshold"] == 0 or 0.3 <= values["threshold"] < 1):
-        raise _invalid("threshold", "Between 0.30 and 0.99, or 0 for the measured default.")
+        raise invalid("threshold", "Between 0.30 and 0.99, or 0 for the measured default.")
     before = audit.snapshot(s, SETTINGS_FIELDS) if s.pk else {}
     for k, v in values.items():
         setattr(s, k, v)
@@ -247,7 +243,7 @@ def screen_name(org, actor, name: str, country: str = "") -> Screening:
     """An ad-hoc screen from the search box or the API; kept as evidence, raises no alert."""
     name = (name or "").strip()
     if not name or len(name) > 500 or "\x00" in name:
-        raise _invalid("name", "Give a name of 1 to 500 characters.")
+        raise invalid("name", "Give a name of 1 to 500 characters.")
     built = current_index()
     if built is None:
         raise Conflict("No restricted-party list is loaded yet.")
@@ -425,7 +421,7 @@ def _ensure_open(alert: Alert, *states) -> None:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason or "\x00" in reason or len(reason) > 5000:
-        raise _invalid("reason", "Give the reason for the decision (up to 5,000 characters).")
+        raise invalid("reason", "Give the reason for the decision (up to 5,000 characters).")
     return reason
 
 
