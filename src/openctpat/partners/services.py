@@ -14,10 +14,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from openctpat.accounts.models import Membership
 from openctpat.catalog.services import latest_criteria_set
 from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
+from openctpat.core.cleaning import check_member as _check_owner
+from openctpat.core.cleaning import clean_text as _text
+from openctpat.core.cleaning import create_audited as _create_audited
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
 from openctpat.profiles import services as profile_services
@@ -106,25 +108,6 @@ CATALOG_FOR_TYPE = {
 LINK_TTL_DAYS = 60
 
 
-def _create_audited(org, actor, model, audited, **values):
-    obj = model.objects.create(organisation=org, created_by=actor, updated_by=actor, **values)
-    audit.record_created(org, actor, obj, audited)
-    return obj
-
-
-def _text(fields: dict, name: str, max_length: int, required: bool = False) -> None:
-    if name not in fields:
-        return
-    value = (fields[name] or "").strip()
-    if "\x00" in value:
-        raise invalid(name, "Text must not contain NUL characters.")
-    if required and not value:
-        raise invalid(name, "This field is required.")
-    if len(value) > max_length:
-        raise invalid(name, f"At most {max_length} characters.")
-    fields[name] = value
-
-
 def _country(fields: dict, name: str, required: bool = True) -> None:
     if name not in fields:
         return
@@ -136,11 +119,6 @@ def _country(fields: dict, name: str, required: bool = True) -> None:
     if code is None or importing.country_code(code) != code:
         raise invalid(name, f"{value!r} is not an ISO 3166-1 country code.")
     fields[name] = code
-
-
-def _check_owner(org, owner) -> None:
-    if owner is not None and not Membership.objects.for_org(org).filter(user=owner).exists():
-        raise invalid("owner", "The owner must be a member of the organisation.")
 
 
 # -- registry --------------------------------------------------------------------------------

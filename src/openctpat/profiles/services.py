@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from openctpat.accounts.models import Membership
 from openctpat.catalog import services as catalog
 from openctpat.catalog.categories import CATEGORIES, category_name
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core import audit
 from openctpat.core.audit import Action
+from openctpat.core.cleaning import check_member as _check_owner
 from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
 
 from .filetypes import HEAD_BYTES, RefusedFile, sniff
@@ -195,11 +195,6 @@ def _answer_snapshot(answer: Answer) -> dict:
     data = audit.snapshot(answer, ANSWER_FIELDS)
     data["evidence"] = sorted(answer.evidence.values_list("pk", flat=True))
     return data
-
-
-def _check_owner(org, owner) -> None:
-    if owner is not None and not Membership.objects.for_org(org).filter(user=owner).exists():
-        raise invalid("owner", "The owner must be a member of the organisation.")
 
 
 def validate_answer(answer: Answer) -> None:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "openctpat.risk",
     "openctpat.partners",
     "openctpat.screening",
+    "openctpat.inspections",
 ]
 
 MIDDLEWARE = [
