@@ -12,6 +12,7 @@ urlpatterns = [
     path("risk/", include("openctpat.risk.urls")),
     path("partners/", include("openctpat.partners.urls")),
     path("screening/", include("openctpat.screening.urls")),
+    path("inspections/", include("openctpat.inspections.urls")),
     path("partner-link/", include(link_urlpatterns)),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
