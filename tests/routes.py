@@ -12,6 +12,7 @@ from openctpat.accounts.roles import Role
 from openctpat.accounts.services import create_api_token, invite_member
 from openctpat.core.models import AuditEntry
 from openctpat.testing import add_member, owner_of
+from openctpat.testing import inspections as inspection_factories
 from openctpat.testing import partners as partner_factories
 from openctpat.testing import profiles as profile_factories
 from openctpat.testing import risk as risk_factories
@@ -68,6 +69,15 @@ OBJECTS = {
     "item_id": lambda org: partner_factories.make_item(org).pk,
     "followup_id": lambda org: partner_factories.make_action(org).pk,
     "alert_id": lambda org: screening_factories.make_alert(org).pk,
+    "checklist_id": lambda org: inspection_factories.make_template(org).pk,
+    "checklist_point_id": lambda org: inspection_factories.make_template(org).points.first().pk,
+    "inspection_id": lambda org: inspection_factories.make_inspection(org).pk,
+    "inspection_point_id": lambda org: inspection_factories.make_point(org).pk,
+    "batch_id": lambda org: inspection_factories.make_batch(org, size=3).pk,
+    "seal_id": lambda org: inspection_factories.make_seal(org).pk,
+    "seal_audit_id": lambda org: inspection_factories.make_seal_audit(org).pk,
+    "incident_id": lambda org: inspection_factories.make_incident(org).pk,
+    "corrective_action_id": lambda org: inspection_factories.make_corrective_action(org).pk,
     # Shared catalog rows: any organisation may read them, so they are not tenant data.
     "set_id": lambda org: profile_factories.importer_set().pk,
     "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
@@ -147,6 +157,30 @@ PAGE_OBJECTS = {
     "screening:alert": "alert_id",
     "screening:decide": "alert_id",
     "screening:screen_partner": "partner_id",
+    "inspections:inspection_detail": "inspection_id",
+    "inspections:inspection_edit": "inspection_id",
+    "inspections:inspection_delete": "inspection_id",
+    "inspections:inspection_pass_remaining": "inspection_id",
+    "inspections:inspection_complete": "inspection_id",
+    "inspections:inspection_point": "inspection_point_id",
+    "inspections:checklist_detail": "checklist_id",
+    "inspections:checklist_point": "checklist_point_id",
+    "inspections:checklist_point_delete": "checklist_point_id",
+    "inspections:seal_batch_detail": "batch_id",
+    "inspections:seal_detail": "seal_id",
+    "inspections:seal_issue": "seal_id",
+    "inspections:seal_return": "seal_id",
+    "inspections:seal_remove": "seal_id",
+    "inspections:seal_write_off": "seal_id",
+    "inspections:seal_audit_detail": "seal_audit_id",
+    "inspections:seal_audit_sign_off": "seal_audit_id",
+    "inspections:incident_detail": "incident_id",
+    "inspections:incident_edit": "incident_id",
+    "inspections:incident_notify": "incident_id",
+    "inspections:incident_files": "incident_id",
+    "inspections:incident_action_add": "incident_id",
+    "inspections:incident_close": "incident_id",
+    "inspections:incident_action_update": "corrective_action_id",
 }
 # Pages of one object that list many rows (a profile's criteria, its gaps, its review):
 # they get query budgets like the list pages.
@@ -167,6 +201,8 @@ PARAM_LIST_PAGES = {
     "partners:import_detail",
     "partners:template",
     "partners:questionnaire",
+    "inspections:inspection_detail",
+    "inspections:checklist_detail",
 }
 # Pages and API parameters that show shared (non-tenant) data to every signed-in member.
 SHARED_PAGES = {"catalog:criterion"}

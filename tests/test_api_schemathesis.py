@@ -76,7 +76,16 @@ def test_schema_names_are_unique_across_apps():
 
     seen: dict[str, str] = {}
     clashes = []
-    for app in ("accounts", "core", "catalog", "profiles", "risk", "partners", "screening"):
+    for app in (
+        "accounts",
+        "core",
+        "catalog",
+        "profiles",
+        "risk",
+        "partners",
+        "screening",
+        "inspections",
+    ):
         module = importlib.import_module(f"openctpat.{app}.api")
         for name, obj in vars(module).items():
             if (

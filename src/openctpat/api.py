@@ -10,6 +10,8 @@ from openctpat.accounts.api_auth import SessionAuth, TokenAuth
 from openctpat.catalog.api import router as catalog_router
 from openctpat.core.api import router as audit_router
 from openctpat.core.errors import DomainError
+from openctpat.inspections.api import router as inspections_router
+from openctpat.inspections.export_api import export_router as inspection_exports_router
 from openctpat.partners.api import router as partners_router
 from openctpat.profiles.api import router as profiles_router
 from openctpat.risk.api import router as risk_router
@@ -34,6 +36,8 @@ api.add_router("/", profiles_router)
 api.add_router("/risk", risk_router)
 api.add_router("/", partners_router)
 api.add_router("/", screening_router)
+api.add_router("/", inspections_router)
+api.add_router("/", inspection_exports_router)
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):

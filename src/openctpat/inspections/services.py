@@ -120,6 +120,7 @@ NOTIFICATION_FIELDS = ("party", "contact", "notified_at", "method", "reference",
 CORRECTIVE_FIELDS = ("title", "description", "owner", "due_date", "status", "completion_note")
 SETTINGS_FIELDS = ("issued_unapplied_days", "seal_audit_interval_days", "cbp_report_hours")
 MAX_BATCH = 10_000
+MAX_SEAL_NUMBER = 10**18 - 1  # fits the 64-bit integer columns
 CONTAINER_TYPES = (ConveyanceType.CONTAINER, ConveyanceType.REEFER)
 
 
@@ -548,6 +549,8 @@ def _number_range(fields: dict) -> None:
     for name, value in (("first_number", first), ("last_number", last)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise invalid(name, "A seal number is a whole number of 0 or more.")
+        if value > MAX_SEAL_NUMBER:
+            raise invalid(name, "A seal number has at most 18 digits (the prefix aside).")
     if last < first:
         raise invalid("last_number", "The last number comes after the first.")
     if last - first + 1 > MAX_BATCH:
@@ -1142,6 +1145,7 @@ def add_corrective_action(
 
 @transaction.atomic
 def update_corrective_action(org, actor, action: CorrectiveAction, **fields) -> CorrectiveAction:
+    _ensure_incident_open(action.incident)  # closing settled every action; they stay settled
     fields = _clean_corrective(org, fields)
     if fields.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
         fields["completed_at"] = timezone.now()

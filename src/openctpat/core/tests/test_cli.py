@@ -59,9 +59,59 @@ class TestCli:
 
         assert ListVersion.objects.filter(active=True).count() == 2
         assert Alert.objects.for_org(importer).filter(entry_id="15120").exists()
+        self.check_inspections(importer)
         assert main(["demo", "--no-serve"]) == 0  # idempotent
         assert Organisation.objects.filter(name="Acme Imports Inc.").count() == 1
         assert Assessment.objects.for_org(importer).count() == 1
+        from openctpat.inspections.models import Inspection
+
+        assert Inspection.objects.for_org(importer).count() == 40
+        assert main(["verify-audit"]) == 0
+
+    def check_inspections(self, org):
+        import datetime
+
+        from django.utils import timezone
+
+        from openctpat.inspections import services as inspection_services
+        from openctpat.inspections.models import (
+            ChecklistTemplate,
+            Incident,
+            Inspection,
+            Seal,
+            SealAudit,
+            SealBatch,
+        )
+
+        now = timezone.now()
+        assert ChecklistTemplate.objects.for_org(org).count() == 5
+        inspections = Inspection.objects.for_org(org)
+        assert inspections.count() == 40 and not inspections.filter(status="in_progress")
+        oldest = min(inspections.values_list("inspected_at", flat=True))
+        assert now - datetime.timedelta(days=61) < oldest < now - datetime.timedelta(days=58)
+        failed = inspections.filter(result="fail")
+        assert failed.count() == 2 and not failed.filter(seals__isnull=False).exists()
+        assert all(i.points.filter(result="fail").exclude(note="").exists() for i in failed)
+        passed = inspections.filter(result="pass")
+        assert passed.count() == 38 and not passed.filter(seals__isnull=True).exists()
+        batches = SealBatch.objects.for_org(org)
+        assert batches.count() == 2
+        assert batches.filter(iso_class="H").exclude(certificate_reference="").count() == 1
+        seals = Seal.objects.for_org(org)
+        assert seals.filter(state="verified").count() > 30
+        assert seals.filter(state="lost").exclude(reason="").count() == 1
+        (issued,) = seals.filter(state="issued")
+        assert (now - issued.issued_at).days == 10
+        (incident,) = Incident.objects.for_org(org)
+        assert incident.incident_type == "seal_discrepancy" and incident.cbp_reported_at
+        assert incident.seal.verifications.get().passed is False
+        assert incident.actions.get().risk_action is not None
+        (count,) = SealAudit.objects.for_org(org)
+        assert count.is_signed_off and (timezone.localdate() - count.audited_on).days == 80
+        report = inspection_services.reconciliation_report(org)
+        assert [u["number"] for u in report.unaccounted] == [seals.get(state="lost").number]
+        assert [s["number"] for s in report.issued_unapplied] == [issued.number]
+        assert report.gaps == []
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):

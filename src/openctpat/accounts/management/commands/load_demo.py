@@ -58,6 +58,9 @@ class Command(BaseCommand):
             from openctpat.screening.demo import load_demo as load_screening_demo
 
             load_screening_demo(importer, owner)
+            from openctpat.inspections.demo import load_demo as load_inspection_demo
+
+            load_inspection_demo(importer, owner, users[DEMO_USERS[1][0]])
             factory = Organisation.objects.filter(name="Acme Manufacturing de Mexico").first()
             if factory is None:
                 create_organisation(

@@ -1,0 +1,455 @@
+"""The seal inventory pages: batches, seals and their log, VVTT, reconciliation, seal audits."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openctpat.accounts.decorators import org_view
+from openctpat.accounts.roles import Perm, Role, has_perm
+from openctpat.core.errors import DomainError, PermissionDenied
+from openctpat.profiles import services as profile_services
+from openctpat.profiles.forms import apply_domain_error
+
+from . import services
+from .models import Seal, SealAudit, SealBatch, SealClass
+from .seal_forms import (
+    BatchEditForm,
+    BatchForm,
+    IssueForm,
+    ReconciliationForm,
+    RemoveForm,
+    ReturnForm,
+    SealAuditForm,
+    SealFilterForm,
+    SignOffForm,
+    VerifyForm,
+    WriteOffForm,
+)
+from .seal_states import TRANSITIONS, SealEvent, SealState
+
+PAGE_SIZE = 50
+RECENT_BATCHES = 25
+
+
+def _get(request, model, pk, *related):
+    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
+
+
+def _can_change(request) -> bool:
+    return has_perm(request.role, Perm.CHANGE)
+
+
+def submit(request, form, call) -> bool:
+    """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form.
+
+    A refusal (only owners, only authorised issuers) is not a form error: it is a 403.
+    """
+    if request.method != "POST":
+        return False
+    if not _can_change(request):
+        raise DjangoPermissionDenied("Your role does not allow this.")
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        placed = [m for ms in exc.field_errors.values() for m in ms]
+        if placed and exc.message not in placed:
+            form.add_error(None, exc.message)  # the whole story (which numbers) above the form
+        return False
+    return True
+
+
+def inspection_url(pk) -> str | None:
+    """The inspection's page (views.py); None while that page does not exist."""
+    try:
+        return reverse("inspections:inspection_detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
+
+
+def _certificate(request, data) -> None:
+    """Store an uploaded certificate in the evidence library; the batch links to it."""
+    upload = data.pop("certificate_file", None)
+    if upload is not None:
+        data["certificate"] = profile_services.upload_evidence(
+            request.org,
+            request.user,
+            upload,
+            title=f"ISO 17712 certificate: {data.get('manufacturer', '')} "
+            f"{data.get('certificate_reference', '')}".strip()[:200],
+        )
+
+
+def _class_warning(request, batch) -> None:
+    if batch.iso_class != SealClass.HIGH:
+        messages.warning(
+            request,
+            f"These seals are ISO 17712 class {batch.iso_class}, not H: MSC 6.2 requires "
+            "high-security (H) seals on loaded containers and trailers.",
+        )
+
+
+# -- inventory -------------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def seal_list(request):
+    org = request.org
+    filters = SealFilterForm(request.GET or None, org=org)
+    seals = Seal.objects.for_org(org).select_related("batch", "issued_to")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            seals = seals.filter(number__icontains=data["q"].strip())
+        if data["state"]:
+            seals = seals.filter(state=data["state"])
+        if data["batch"]:
+            seals = seals.filter(batch=data["batch"])
+    page = Paginator(seals.order_by("batch", "sequence"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if request.htmx:
+        return render(request, "inspections/seal_list_rows.html", context)
+    counts = dict(Seal.objects.for_org(org).order_by().values_list("state").annotate(Count("pk")))
+    batches = (
+        SealBatch.objects.for_org(org)
+        .select_related("site")
+        .annotate(
+            seal_count=Count("seals"),
+            in_stock=Count("seals", filter=Q(seals__state=SealState.IN_STOCK)),
+        )[:RECENT_BATCHES]
+    )
+    context.update(
+        counts=[
+            (s.value, s.value.replace("_", " ").capitalize(), counts.get(s, 0)) for s in SealState
+        ],
+        total=sum(counts.values()),
+        batches=batches,
+        audit_due=services.seal_audit_due(org),
+        today=timezone.localdate(),
+    )
+    return render(request, "inspections/seal_list.html", context)
+
+
+@org_view(Perm.CHANGE)
+def seal_batch_new(request):
+    org = request.org
+    form = BatchForm(
+        request.POST or None,
+        request.FILES or None,
+        org=org,
+        initial={"received_on": timezone.localdate(), "iso_class": SealClass.HIGH},
+    )
+    made = {}
+
+    def create(data):
+        with transaction.atomic():
+            _certificate(request, data)
+            made["batch"] = services.create_batch(org, request.user, **data)
+
+    if submit(request, form, create):
+        batch = made["batch"]
+        messages.success(request, f"{batch.size} seals received into the stock: {batch}.")
+        _class_warning(request, batch)
+        return redirect("inspections:seal_batch_detail", pk=batch.pk)
+    return render(request, "inspections/seal_batch_form.html", {"form": form})
+
+
+@org_view(Perm.VIEW)
+def seal_batch_detail(request, pk):
+    org = request.org
+    batch = _get(request, SealBatch, pk, "site", "certificate")
+    form = BatchEditForm(
+        request.POST or None,
+        request.FILES or None,
+        org=org,
+        initial=BatchEditForm.initial_from(batch),
+    )
+
+    def save(data):
+        with transaction.atomic():
+            _certificate(request, data)
+            services.update_batch(org, request.user, batch, **data)
+
+    if submit(request, form, save):
+        messages.success(request, "Batch saved.")
+        return redirect("inspections:seal_batch_detail", pk=pk)
+    counts = dict(batch.seals.order_by().values_list("state").annotate(Count("pk")))
+    context = {
+        "batch": batch,
+        "first": batch.number(batch.first_number),
+        "last": batch.number(batch.last_number),
+        "form": form,
+        "editable": _can_change(request),
+        "issuers": batch.issuers.order_by("email"),
+        "counts": [
+            (s.value, s.value.replace("_", " ").capitalize(), counts[s])
+            for s in SealState
+            if s in counts
+        ],
+        "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
+    }
+    return render(request, "inspections/seal_batch_detail.html", context)
+
+
+# -- one seal --------------------------------------------------------------------------------
+def _allowed(seal) -> set[str]:
+    return {event.value for (state, event) in TRANSITIONS if state == seal.state}
+
+
+def _seal_page(request, seal, status=200, **forms):
+    org = request.org
+    allowed = _allowed(seal)
+    editable = _can_change(request)
+    may_issue = editable and services.may_issue(org, request.user, seal.batch, request.role)
+    failed = next((f for f in forms.values() if f.errors), None)
+    context = {
+        "seal": seal,
+        "event_error": " ".join(m for ms in failed.errors.values() for m in ms) if failed else "",
+        "editable": editable,
+        "allowed": allowed,
+        "may_issue": may_issue,
+        "movements": [
+            (m, m.from_state.replace("_", " "), m.to_state.replace("_", " "))
+            for m in seal.movements.select_related("by", "site")
+        ],
+        "verifications": seal.verifications.select_related("site", "verified_by"),
+        "incidents": seal.incidents.all(),
+        "inspection_url": inspection_url(seal.inspection_id) if seal.inspection_id else None,
+        "issue_form": forms.get("issue") or IssueForm(org=org),
+        "return_form": forms.get("return") or ReturnForm(),
+        "remove_form": forms.get("remove") or RemoveForm(org=org),
+        "write_off_form": forms.get("write_off") or WriteOffForm(),
+        "can_issue": SealEvent.ISSUE in allowed,
+        "can_return": SealEvent.RETURN in allowed,
+        "can_remove": SealEvent.REMOVE in allowed,
+        "can_write_off": SealEvent.LOSE in allowed,
+    }
+    return render(request, "inspections/seal_detail.html", context, status=status)
+
+
+def _seal(request, pk):
+    return _get(request, Seal, pk, "batch", "issued_to", "inspection")
+
+
+@org_view(Perm.VIEW)
+def seal_detail(request, pk):
+    return _seal_page(request, _seal(request, pk))
+
+
+def _seal_event(request, pk, key, form, call, success):
+    seal = _seal(request, pk)
+    if submit(request, form, lambda data: call(seal, data)):
+        messages.success(request, success.format(seal=seal))
+        return redirect("inspections:seal_detail", pk=seal.pk)
+    seal.refresh_from_db()
+    return _seal_page(request, seal, **{key: form})
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def seal_issue(request, pk):
+    org = request.org
+    return _seal_event(
+        request,
+        pk,
+        "issue",
+        IssueForm(request.POST, org=org),
+        lambda seal, d: services.issue_seal(org, request.user, seal, d["to"], role=request.role),
+        "Seal {seal.number} issued to {seal.issued_to.email}.",
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def seal_return(request, pk):
+    return _seal_event(
+        request,
+        pk,
+        "return",
+        ReturnForm(request.POST),
+        lambda seal, d: services.return_seal(request.org, request.user, seal, note=d["note"]),
+        "Seal {seal.number} returned to stock.",
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def seal_remove(request, pk):
+    org = request.org
+    return _seal_event(
+        request,
+        pk,
+        "remove",
+        RemoveForm(request.POST, org=org),
+        lambda seal, d: services.remove_seal(
+            org, request.user, seal, note=d["note"], site=d["site"]
+        ),
+        "Seal {seal.number} recorded as removed.",
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def seal_write_off(request, pk):
+    return _seal_event(
+        request,
+        pk,
+        "write_off",
+        WriteOffForm(request.POST),
+        lambda seal, d: services.write_off_seal(
+            request.org, request.user, seal, d["event"], d["reason"]
+        ),
+        "Seal {seal.number} written off as {seal.state}.",
+    )
+
+
+# -- VVTT at receipt -------------------------------------------------------------------------
+@org_view(Perm.CHANGE)
+def seal_verify(request):
+    org = request.org
+    initial = {}
+    number = (request.GET.get("seal") or "").strip()[:40].replace("\x00", "")
+    if number:
+        initial["document_seal_number"] = number
+    form = VerifyForm(request.POST or None, org=org, initial=initial)
+    done = {}
+
+    def verify(data):
+        done["check"], done["incident"] = services.verify_seal(org, request.user, **data)
+
+    if submit(request, form, verify):
+        check, incident = done["check"], done["incident"]
+        if incident is not None:
+            messages.error(
+                request,
+                f"VVTT discrepancy on seal {check.seal.number}: incident {incident.pk} was "
+                "opened. Hold the shipment, tell the owners, and report it to CBP.",
+            )
+            return redirect("inspections:incident_detail", pk=incident.pk)
+        messages.success(request, f"VVTT passed: seal {check.seal.number} is verified.")
+        return redirect("inspections:seal_detail", pk=check.seal_id)
+    return render(request, "inspections/seal_verify.html", {"form": form})
+
+
+# -- reconciliation and audits ---------------------------------------------------------------
+def _report_context(report: dict) -> dict:
+    return {
+        "report_counts": [
+            (k.replace("_", " ").capitalize(), v) for k, v in report.get("counts", {}).items()
+        ],
+    }
+
+
+@org_view(Perm.VIEW)
+def seal_reconciliation(request):
+    org = request.org
+    form = ReconciliationForm(request.GET or None)
+    days = form.cleaned_data["days"] if form.is_valid() else None
+    report = services.reconciliation_report(org, days=days)
+    batches = {
+        b.pk: b
+        for b in SealBatch.objects.for_org(org).filter(pk__in={g.batch for g in report.gaps})
+    }
+    gaps = [(g, batches.get(g.batch)) for g in report.gaps]
+    if not form.is_bound:
+        form = ReconciliationForm(initial={"days": report.issued_unapplied_days})
+    context = {
+        "form": form,
+        "report": report,
+        "gaps": gaps,
+        "total": sum(report.counts.values()),
+        **_report_context(report.as_dict()),
+    }
+    return render(request, "inspections/seal_reconciliation.html", context)
+
+
+@org_view(Perm.VIEW)
+def seal_audit_list(request):
+    audits = SealAudit.objects.for_org(request.org).select_related("signed_off_by")
+    page = Paginator(audits.defer("counted_numbers", "report"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "due": services.seal_audit_due(request.org),
+        "today": timezone.localdate(),
+        "interval": services.settings_for(request.org).seal_audit_interval_days,
+    }
+    return render(request, "inspections/seal_audit_list.html", context)
+
+
+@org_view(Perm.CHANGE)
+def seal_audit_new(request):
+    org = request.org
+    form = SealAuditForm(request.POST or None, initial={"audited_on": timezone.localdate()})
+    made = {}
+
+    def record(data):
+        made["audit"] = services.record_seal_audit(
+            org,
+            request.user,
+            audited_on=data["audited_on"],
+            counted_numbers=data["counted"],
+            notes=data["notes"],
+        )
+
+    if submit(request, form, record):
+        seal_audit = made["audit"]
+        if seal_audit.missing or seal_audit.unexpected:
+            messages.warning(
+                request,
+                f"Count recorded: {len(seal_audit.missing)} missing, "
+                f"{len(seal_audit.unexpected)} unexpected. Investigate before signing off.",
+            )
+        else:
+            messages.success(request, "Count recorded: the stock matches the seal log.")
+        return redirect("inspections:seal_audit_detail", pk=seal_audit.pk)
+    return render(request, "inspections/seal_audit_form.html", {"form": form})
+
+
+def _audit_page(request, seal_audit, form=None, status=200):
+    report = seal_audit.report or {}
+    context = {
+        "seal_audit": seal_audit,
+        "report": report,
+        "counted_count": len(seal_audit.counted_numbers or []),
+        "is_owner": request.role == Role.OWNER,
+        "form": form or SignOffForm(),
+        **_report_context(report),
+    }
+    return render(request, "inspections/seal_audit_detail.html", context, status=status)
+
+
+@org_view(Perm.VIEW)
+def seal_audit_detail(request, pk):
+    return _audit_page(request, _get(request, SealAudit, pk, "signed_off_by"))
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def seal_audit_sign_off(request, pk):
+    seal_audit = _get(request, SealAudit, pk, "signed_off_by")
+    form = SignOffForm(request.POST)
+
+    def sign(data):
+        services.sign_off_seal_audit(
+            request.org, request.user, seal_audit, request.role, note=data["note"]
+        )
+
+    if submit(request, form, sign):
+        messages.success(request, "Seal audit signed off.")
+        return redirect("inspections:seal_audit_detail", pk=pk)
+    seal_audit.refresh_from_db()
+    return _audit_page(request, seal_audit, form=form)

@@ -1,0 +1,411 @@
+"""Inspection pages (used on a phone at the loading dock) and the checklist templates."""
+
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from openctpat.accounts.decorators import org_view
+from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.errors import DomainError
+from openctpat.profiles.forms import apply_domain_error
+from openctpat.profiles.models import Site
+
+from . import services
+from .forms import (
+    ChecklistCreateForm,
+    ChecklistForm,
+    CompleteForm,
+    InspectionFilterForm,
+    InspectionForm,
+    PointForm,
+)
+from .models import (
+    ChecklistPoint,
+    ChecklistTemplate,
+    Inspection,
+    InspectionPoint,
+    InspectionStatus,
+    PointResult,
+    Seal,
+)
+from .seal_states import SealState
+
+PAGE_SIZE = 50
+SEAL_CHOICES = 50
+SEAL_INPUTS = 3
+# The incident form lives in incident_views.py; linked by path so this page never depends on it.
+INCIDENT_NEW = "/inspections/incidents/new/?inspection={}"
+
+
+def _get(request, model, pk, *related):
+    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
+
+
+def _can_change(request) -> bool:
+    return has_perm(request.role, Perm.CHANGE)
+
+
+def _require_change(request) -> None:
+    if not _can_change(request):
+        raise DjangoPermissionDenied("Your role does not allow this.")
+
+
+def _form_error(form, exc: DomainError) -> None:
+    """The service names fields ``site_id``, ``template_id``…; the forms call them ``site``."""
+    fields = {}
+    for name, errors in (exc.field_errors or {}).items():
+        short = name.removesuffix("_id")
+        fields[short if short in form.fields and name not in form.fields else name] = errors
+    apply_domain_error(form, type(exc)(exc.message, field_errors=fields))
+
+
+def _submit(request, form, call) -> bool:
+    """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form."""
+    if request.method != "POST":
+        return False
+    _require_change(request)
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except DomainError as exc:
+        _form_error(form, exc)
+        return False
+    return True
+
+
+def _detail_url(inspection_id: int, anchor: str = "") -> str:
+    url = reverse("inspections:inspection_detail", kwargs={"pk": inspection_id})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# -- inspections -----------------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def inspection_list(request):
+    filters = InspectionFilterForm(request.GET or None, org=request.org)
+    inspections = (
+        Inspection.objects.for_org(request.org)
+        .select_related("site", "inspector")
+        .defer("notes", "site__address")
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["date_from"]:
+            inspections = inspections.filter(inspected_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            inspections = inspections.filter(inspected_at__date__lte=data["date_to"])
+        if data["site"]:
+            inspections = inspections.filter(site=data["site"])
+        if data["result"] == InspectionStatus.IN_PROGRESS:
+            inspections = inspections.filter(status=InspectionStatus.IN_PROGRESS)
+        elif data["result"]:
+            inspections = inspections.filter(result=data["result"])
+    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    template = (
+        "inspections/inspection_rows.html" if request.htmx else "inspections/inspection_list.html"
+    )
+    return render(request, template, context)
+
+
+@org_view(Perm.CHANGE)
+def inspection_new(request):
+    templates = services.templates_for(request.org).filter(active=True)
+    # The inspector's last checklist and site come first: the next truck is like the last.
+    last = (
+        Inspection.objects.for_org(request.org)
+        .filter(inspector=request.user)
+        .values("template_id", "site_id")
+        .first()
+    )
+    initial = {"template": last["template_id"], "site": last["site_id"]} if last else {}
+    chosen = request.GET.get("template", "")
+    if chosen.isdigit():
+        initial["template"] = int(chosen)
+    sites = list(Site.objects.for_org(request.org).values_list("pk", flat=True)[:2])
+    if len(sites) == 1:
+        initial["site"] = sites[0]
+    form = InspectionForm(
+        request.POST or None, org=request.org, templates=templates, initial=initial
+    )
+    made = {}
+
+    def start(data):
+        data = dict(data)
+        template = data.pop("template")
+        made["i"] = services.start_inspection(request.org, request.user, template, **data)
+
+    if _submit(request, form, start):
+        return redirect("inspections:inspection_detail", pk=made["i"].pk)
+    no_sites = not sites
+    return render(
+        request,
+        "inspections/inspection_form.html",
+        {"form": form, "inspection": None, "no_sites": no_sites},
+    )
+
+
+@org_view(Perm.CHANGE)
+def inspection_edit(request, pk):
+    inspection = _get(request, Inspection, pk)
+    if inspection.is_completed:
+        messages.error(request, "This inspection is signed and completed; it can no longer change.")
+        return redirect("inspections:inspection_detail", pk=pk)
+    form = InspectionForm(
+        request.POST or None, org=request.org, initial=InspectionForm.initial_from(inspection)
+    )
+
+    def save(data):
+        services.update_inspection(request.org, request.user, inspection, **data)
+
+    if _submit(request, form, save):
+        messages.success(request, "Inspection saved.")
+        return redirect("inspections:inspection_detail", pk=pk)
+    return render(
+        request, "inspections/inspection_form.html", {"form": form, "inspection": inspection}
+    )
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def inspection_delete(request, pk):
+    inspection = _get(request, Inspection, pk)
+    label = str(inspection)
+    try:
+        services.delete_inspection(request.org, request.user, inspection)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("inspections:inspection_detail", pk=pk)
+    messages.success(request, f"Deleted: {label}.")
+    return redirect("inspections:inspection_list")
+
+
+def _progress(points) -> dict:
+    total = len(points)
+    answered = sum(1 for p in points if p.result)
+    failed = sum(1 for p in points if p.result == PointResult.FAIL)
+    return {"total": total, "answered": answered, "open": total - answered, "failed": failed}
+
+
+def _seal_choices(org) -> list[str]:
+    """Seals an inspector may put on: issued ones first, then the stock (for a datalist)."""
+    return list(
+        Seal.objects.for_org(org)
+        .filter(state__in=[SealState.ISSUED, SealState.IN_STOCK])
+        .order_by("-state", "batch_id", "sequence")
+        .values_list("number", flat=True)[:SEAL_CHOICES]
+    )
+
+
+def _detail_page(request, inspection, *, complete_form=None, seal_values=(), row=None):
+    """The inspection page; ``row`` is a point refused on a plain (non-HTMX) POST."""
+    points = list(inspection.points.select_related("photo"))
+    if row is not None:
+        points = [row if p.pk == row.pk else p for p in points]
+    progress = _progress(points)
+    editable = _can_change(request) and not inspection.is_completed
+    seal_values = list(seal_values) + [""] * max(0, SEAL_INPUTS - len(seal_values))
+    context = {
+        "inspection": inspection,
+        "points": points,
+        "progress": progress,
+        "editable": editable,
+        "incident_url": INCIDENT_NEW.format(inspection.pk),
+        "complete_form": complete_form or CompleteForm(),
+        "seal_values": seal_values,
+        "seal_choices": _seal_choices(request.org) if editable and not progress["failed"] else [],
+        "seals": list(inspection.seals.all()) if inspection.is_completed else [],
+    }
+    return render(request, "inspections/inspection_detail.html", context)
+
+
+def _inspection(request, pk):
+    return _get(request, Inspection, pk, "site", "inspector", "partner")
+
+
+@org_view(Perm.VIEW)
+def inspection_detail(request, pk):
+    return _detail_page(request, _inspection(request, pk))
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def inspection_point(request, pk):
+    """One tap: save a point's result (and a failed point's note and photo), redraw its row."""
+    point = _get(request, InspectionPoint, pk, "inspection", "photo")
+    result = request.POST.get("result", "")
+    note = request.POST.get("note", "")
+    try:
+        services.record_point(
+            request.org,
+            request.user,
+            point,
+            result=result,
+            note=note,
+            photo=request.FILES.get("photo"),
+        )
+    except DomainError as exc:
+        point.refresh_from_db()
+        point.error = exc.message
+        if result == PointResult.FAIL and not point.inspection.is_completed:
+            point.pending_fail = True  # keep the note and photo inputs open
+            point.draft_note = note
+    if not request.htmx:
+        if getattr(point, "error", None):
+            inspection = _inspection(request, point.inspection_id)
+            return _detail_page(request, inspection, row=point)
+        return redirect(_detail_url(point.inspection_id, f"point-{point.pk}"))
+    points = list(point.inspection.points.only("result"))
+    context = {
+        "point": point,
+        "inspection": point.inspection,
+        "editable": not point.inspection.is_completed,
+        "incident_url": INCIDENT_NEW.format(point.inspection_id),
+        "progress": _progress(points),
+        "oob": True,
+    }
+    return render(request, "inspections/inspection_point_row.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def inspection_pass_remaining(request, pk):
+    inspection = _get(request, Inspection, pk)
+    try:
+        passed = services.pass_remaining(request.org, request.user, inspection)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_detail_url(pk))
+    noun = "point" if passed == 1 else "points"
+    messages.success(request, f"{passed} remaining {noun} passed. Sign below to complete.")
+    return redirect(_detail_url(pk, "complete"))
+
+
+def _seal_numbers(request) -> list[str]:
+    """Every ``seal_numbers`` input; one input may also hold several, comma-separated."""
+    numbers = []
+    for raw in request.POST.getlist("seal_numbers")[:50]:
+        numbers.extend(n.strip() for n in re.split(r"[,;\n]", raw[:400]) if n.strip())
+    return numbers
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def inspection_complete(request, pk):
+    inspection = _inspection(request, pk)
+    form = CompleteForm(request.POST)
+    numbers = _seal_numbers(request)
+
+    def complete(data):
+        services.complete_inspection(
+            request.org,
+            request.user,
+            inspection,
+            signature_name=data["signature_name"],
+            supervisor_name=data["supervisor_name"],
+            seal_numbers=numbers,
+        )
+
+    if _submit(request, form, complete):
+        result = inspection.get_result_display().lower()
+        sealed = f", {len(numbers)} seal(s) applied" if numbers else ""
+        messages.success(request, f"Inspection completed: {result}{sealed}.")
+        return redirect("inspections:inspection_detail", pk=pk)
+    return _detail_page(request, inspection, complete_form=form, seal_values=numbers)
+
+
+# -- checklist templates ---------------------------------------------------------------------
+@org_view(Perm.VIEW)
+def checklist_list(request):
+    templates = services.templates_for(request.org)
+    page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspections/checklist_list.html", {"page": page})
+
+
+@org_view(Perm.CHANGE)
+def checklist_new(request):
+    form = ChecklistCreateForm(
+        request.POST or None,
+        templates=ChecklistTemplate.objects.for_org(request.org).only("pk", "name", "version"),
+    )
+    made = {}
+
+    def create(data):
+        made["t"] = services.create_template(request.org, request.user, **data)
+
+    if _submit(request, form, create):
+        messages.success(request, f"Checklist {made['t'].name!r} created.")
+        return redirect("inspections:checklist_detail", pk=made["t"].pk)
+    return render(request, "inspections/checklist_form.html", {"form": form})
+
+
+@org_view(Perm.VIEW)
+def checklist_detail(request, pk):
+    template = _get(request, ChecklistTemplate, pk)
+    adding = request.method == "POST" and request.POST.get("action") == "add_point"
+    form = ChecklistForm(
+        None if adding else request.POST or None,
+        initial={
+            "name": template.name,
+            "description": template.description,
+            "active": template.active,
+        },
+    )
+    point_form = PointForm(request.POST if adding else None)
+    if adding:
+        if _submit(
+            request,
+            point_form,
+            lambda d: services.add_point(request.org, request.user, template, **d),
+        ):
+            messages.success(request, "Point added.")
+            return redirect("inspections:checklist_detail", pk=pk)
+    elif _submit(
+        request, form, lambda d: services.update_template(request.org, request.user, template, **d)
+    ):
+        messages.success(request, "Checklist saved.")
+        return redirect("inspections:checklist_detail", pk=pk)
+    context = {
+        "template": template,
+        "form": form,
+        "point_form": point_form,
+        "points": list(template.points.all()),
+        "editable": _can_change(request),
+    }
+    return render(request, "inspections/checklist_detail.html", context)
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def checklist_point(request, pk):
+    point = _get(request, ChecklistPoint, pk, "template")
+    form = PointForm(request.POST)
+    if _submit(
+        request, form, lambda d: services.update_point(request.org, request.user, point, **d)
+    ):
+        messages.success(request, f"Point {point.position} saved.")
+    else:
+        errors = "; ".join(" ".join(v) for v in form.errors.values())
+        messages.error(request, errors or "Nothing was saved.")
+    url = reverse("inspections:checklist_detail", kwargs={"pk": point.template_id})
+    return redirect(f"{url}#point-{point.pk}")
+
+
+@require_POST
+@org_view(Perm.CHANGE)
+def checklist_point_delete(request, pk):
+    point = _get(request, ChecklistPoint, pk, "template")
+    try:
+        services.delete_point(request.org, request.user, point)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Point {point.title!r} removed.")
+    return redirect("inspections:checklist_detail", pk=point.template_id)
