@@ -34,9 +34,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
+def open_page(browser, base_url, **context_options):
+    """A page in a fresh browser context that records console errors (a phone: pass its size)."""
+    context = browser.new_context(base_url=base_url, **context_options)
     page = context.new_page()
     page.console_errors = []
     page.on(
@@ -44,5 +44,11 @@ def page(browser, live_server):
         lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
     )
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = open_page(browser, live_server.url)
     yield page
     context.close()

@@ -11,6 +11,8 @@ from openctpat.testing import PASSWORD, add_member, make_org, make_user
 from openctpat.testing.inspections import make_batch
 from openctpat.testing.profiles import make_site
 
+from .conftest import open_page
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {
@@ -22,15 +24,7 @@ PHONE = {
 
 
 def _phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    page.set_default_timeout(15_000)
-    return context, page
+    return open_page(browser, live_server.url, **PHONE)
 
 
 def _sign_in(page, email):

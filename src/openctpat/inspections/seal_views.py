@@ -1,20 +1,21 @@
 """The seal inventory pages: batches, seals and their log, VVTT, reconciliation, seal audits."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.roles import Perm, Role, has_perm
-from openctpat.core.errors import DomainError, PermissionDenied
+from openctpat.core import pages
+from openctpat.core.pages import apply_domain_error
+from openctpat.core.pages import can_change as _can_change
+from openctpat.core.pages import get_for_org as _get
 from openctpat.profiles import services as profile_services
-from openctpat.profiles.forms import apply_domain_error
 
 from . import services
 from .models import Seal, SealAudit, SealBatch, SealClass
@@ -37,36 +38,16 @@ PAGE_SIZE = 50
 RECENT_BATCHES = 25
 
 
-def _get(request, model, pk, *related):
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
-
-
-def _can_change(request) -> bool:
-    return has_perm(request.role, Perm.CHANGE)
+def _error_with_story(form, exc) -> None:
+    """The field gets its error; the whole story (which numbers) goes above the form too."""
+    apply_domain_error(form, exc)
+    placed = [m for ms in exc.field_errors.values() for m in ms]
+    if placed and exc.message not in placed:
+        form.add_error(None, exc.message)
 
 
 def submit(request, form, call) -> bool:
-    """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form.
-
-    A refusal (only owners, only authorised issuers) is not a form error: it is a 403.
-    """
-    if request.method != "POST":
-        return False
-    if not _can_change(request):
-        raise DjangoPermissionDenied("Your role does not allow this.")
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except PermissionDenied:
-        raise
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        placed = [m for ms in exc.field_errors.values() for m in ms]
-        if placed and exc.message not in placed:
-            form.add_error(None, exc.message)  # the whole story (which numbers) above the form
-        return False
-    return True
+    return pages.submit(request, form, call, on_error=_error_with_story)
 
 
 def inspection_url(pk) -> str | None:

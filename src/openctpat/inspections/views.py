@@ -3,16 +3,17 @@
 import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm, has_perm
+from openctpat.accounts.roles import Perm
 from openctpat.core.errors import DomainError
-from openctpat.profiles.forms import apply_domain_error
+from openctpat.core.pages import apply_domain_error, submit
+from openctpat.core.pages import can_change as _can_change
+from openctpat.core.pages import get_for_org as _get
 from openctpat.profiles.models import Site
 
 from . import services
@@ -42,19 +43,6 @@ SEAL_INPUTS = 3
 INCIDENT_NEW = "/inspections/incidents/new/?inspection={}"
 
 
-def _get(request, model, pk, *related):
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
-
-
-def _can_change(request) -> bool:
-    return has_perm(request.role, Perm.CHANGE)
-
-
-def _require_change(request) -> None:
-    if not _can_change(request):
-        raise DjangoPermissionDenied("Your role does not allow this.")
-
-
 def _form_error(form, exc: DomainError) -> None:
     """The service names fields ``site_id``, ``template_id``…; the forms call them ``site``."""
     fields = {}
@@ -65,18 +53,7 @@ def _form_error(form, exc: DomainError) -> None:
 
 
 def _submit(request, form, call) -> bool:
-    """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form."""
-    if request.method != "POST":
-        return False
-    _require_change(request)
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except DomainError as exc:
-        _form_error(form, exc)
-        return False
-    return True
+    return submit(request, form, call, on_error=_form_error)
 
 
 def _detail_url(inspection_id: int, anchor: str = "") -> str:

@@ -12,7 +12,9 @@ from openctpat.accounts.models import User
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.downloads import XLSX, attachment
 from openctpat.core.errors import DomainError
-from openctpat.profiles.forms import apply_domain_error
+from openctpat.core.pages import can_change as _can_change
+from openctpat.core.pages import get_for_org as _get
+from openctpat.core.pages import submit as _submit
 from openctpat.profiles.models import EvidenceDocument
 
 from . import exports, services
@@ -47,34 +49,6 @@ from .models import (
 from .mra import mra_list
 
 PAGE_SIZE = 50
-
-
-def _get(request, model, pk, *related):
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
-
-
-def _can_change(request) -> bool:
-    return has_perm(request.role, Perm.CHANGE)
-
-
-def _require_change(request) -> None:
-    if not _can_change(request):
-        raise DjangoPermissionDenied("Your role does not allow this.")
-
-
-def _submit(request, form, call) -> bool:
-    """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form."""
-    if request.method != "POST":
-        return False
-    _require_change(request)
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return False
-    return True
 
 
 def _members(org):

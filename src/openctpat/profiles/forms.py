@@ -3,23 +3,12 @@ from django import forms
 
 from openctpat.accounts.models import User
 from openctpat.core.ctpat import EntityType
+from openctpat.core.pages import apply_domain_error  # noqa: F401  (re-exported for the apps)
 
 from .models import AnswerStatus, Site, SiteType
 
 COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_domain_error(form: forms.Form, exc) -> None:
-    """Show a service's error on the form fields it names, or above the form."""
-    placed = False
-    for name, messages in (exc.field_errors or {}).items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 class SiteForm(forms.Form):
