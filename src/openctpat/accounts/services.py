@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from openctpat.core import audit
 from openctpat.core.audit import Action
+from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -57,9 +58,7 @@ def create_organisation(*, name: str, owner: User, actor: User | None = None, **
 
 
 def _apply_organisation_fields(org: Organisation, fields: dict) -> None:
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, ORGANISATION_FIELDS)
     if "entity_types" in fields:
         codes = list(dict.fromkeys(fields["entity_types"] or []))
         bad = [c for c in codes if c not in EntityType.values]

@@ -3,7 +3,14 @@
 from openctpat.accounts.models import Membership
 
 from . import audit
-from .errors import invalid
+from .errors import ValidationFailed, invalid
+
+
+def refuse_unknown(fields: dict, allowed) -> None:
+    """Services take only the fields they know: a typo never passes silently."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
 
 
 def clean_text(fields: dict, name: str, max_length: int, required: bool = False) -> None:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from openctpat.accounts.roles import Role
 from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
-from openctpat.core.cleaning import check_member, clean_text, create_audited
-from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid
+from openctpat.core.cleaning import check_member, clean_text, create_audited, refuse_unknown
+from openctpat.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from openctpat.core.models import ActionStatus
 from openctpat.core.reminders import owner_emails
 from openctpat.profiles import services as profile_services
@@ -124,12 +124,6 @@ MAX_SEAL_NUMBER = 10**18 - 1  # fits the 64-bit integer columns
 CONTAINER_TYPES = (ConveyanceType.CONTAINER, ConveyanceType.REEFER)
 
 
-def _unknown(fields: dict, allowed) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
-
-
 def _same_org(org, obj, field: str, what: str) -> None:
     if obj is not None and obj.organisation_id != org.pk:
         raise invalid(field, f"No such {what} in this organisation.")
@@ -148,7 +142,7 @@ def settings_for(org) -> InspectionSettings:
 
 @transaction.atomic
 def update_settings(org, actor, **values) -> InspectionSettings:
-    _unknown(values, SETTINGS_FIELDS)
+    refuse_unknown(values, SETTINGS_FIELDS)
     limits = {
         "issued_unapplied_days": (1, 365),
         "seal_audit_interval_days": (7, 366),
@@ -223,7 +217,7 @@ def templates_for(org):
 
 def _clean_template(fields: dict) -> dict:
     fields = dict(fields)
-    _unknown(fields, ("name", "conveyance_type", "description", "source", "active"))
+    refuse_unknown(fields, ("name", "conveyance_type", "description", "source", "active"))
     clean_text(fields, "name", 120, required=True)
     clean_text(fields, "description", 5000)
     clean_text(fields, "source", 300)
@@ -282,7 +276,7 @@ def _points_changed(org, actor, template: ChecklistTemplate) -> None:
 
 def _clean_point(fields: dict) -> dict:
     fields = dict(fields)
-    _unknown(fields, POINT_FIELDS)
+    refuse_unknown(fields, POINT_FIELDS)
     clean_text(fields, "title", 200, required=True)
     clean_text(fields, "section", 60)
     clean_text(fields, "guidance", 2000)
@@ -326,7 +320,7 @@ def delete_point(org, actor, point: ChecklistPoint) -> None:
 # -- inspections -----------------------------------------------------------------------------
 def _clean_inspection(org, fields: dict, conveyance_type: str) -> dict:
     fields = dict(fields)
-    _unknown(fields, INSPECTION_FIELDS)
+    refuse_unknown(fields, INSPECTION_FIELDS)
     for name, limit in (
         ("trailer_number", 40),
         ("truck_plate", 20),
@@ -446,12 +440,8 @@ def record_point(
 
 def _store_photo(org, actor, uploaded, point: InspectionPoint) -> EvidenceDocument:
     title = f"Inspection {point.inspection_id}, point {point.position}: {point.title}"[:200]
-    try:
-        return profile_services.upload_evidence(org, actor, uploaded, title=title)
-    except Conflict:
-        # The same photo again (a retry from a phone on a poor connection): link it.
-        sha, _ = profile_services._hash_and_sniff(uploaded)
-        return EvidenceDocument.objects.for_org(org).get(versions__sha256=sha)
+    # The same photo again (a retry from a phone on a poor connection) links the first one.
+    return profile_services.upload_or_link_evidence(org, actor, uploaded, title=title)
 
 
 @transaction.atomic
@@ -523,7 +513,7 @@ def complete_inspection(
 def _clean_batch(org, fields: dict, allowed=BATCH_FIELDS) -> dict:
     fields = dict(fields)
     issuers = fields.pop("issuers", None)
-    _unknown(fields, allowed)
+    refuse_unknown(fields, allowed)
     for name, limit in (
         ("manufacturer", 120),
         ("seal_type", 60),
@@ -931,7 +921,7 @@ def seal_audit_due(org, today: datetime.date | None = None) -> datetime.date | N
 # -- incidents -------------------------------------------------------------------------------
 def _clean_incident(org, fields: dict) -> dict:
     fields = dict(fields)
-    _unknown(fields, INCIDENT_FIELDS)
+    refuse_unknown(fields, INCIDENT_FIELDS)
     clean_text(fields, "title", 200, required=True)
     clean_text(fields, "description", 20000, required=True)
     clean_text(fields, "shipment_reference", 60)
@@ -1032,7 +1022,7 @@ def update_incident(org, actor, incident: Incident, **fields) -> Incident:
 def add_notification(org, actor, incident: Incident, **fields) -> IncidentNotification:
     """Record who was told; telling CBP is what meets the reporting deadline."""
     _ensure_incident_open(incident)
-    _unknown(fields, NOTIFICATION_FIELDS)
+    refuse_unknown(fields, NOTIFICATION_FIELDS)
     for required in ("party", "contact", "method"):
         if not fields.get(required):
             raise invalid(required, "This field is required.")
@@ -1083,7 +1073,7 @@ def attach_files(org, actor, incident: Incident, uploads) -> list[EvidenceDocume
 
 def _clean_corrective(org, fields: dict) -> dict:
     fields = dict(fields)
-    _unknown(fields, CORRECTIVE_FIELDS)
+    refuse_unknown(fields, CORRECTIVE_FIELDS)
     clean_text(fields, "title", 200, required=True)
     clean_text(fields, "description", 5000)
     clean_text(fields, "completion_note", 5000)

@@ -20,6 +20,7 @@ from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member as _check_owner
 from openctpat.core.cleaning import clean_text as _text
 from openctpat.core.cleaning import create_audited as _create_audited
+from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
 from openctpat.profiles import services as profile_services
@@ -124,9 +125,7 @@ def _country(fields: dict, name: str, required: bool = True) -> None:
 # -- registry --------------------------------------------------------------------------------
 def clean_partner(fields: dict) -> dict:
     fields = dict(fields)
-    unknown = set(fields) - set(PARTNER_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, PARTNER_FIELDS)
     _text(fields, "legal_name", 200, required=True)
     for name, limit in (("address", 2000), ("notes", 10000)):
         _text(fields, name, limit)
@@ -257,9 +256,7 @@ def search_partners(
 
 # -- contacts, documents ---------------------------------------------------------------------
 def _clean_contact(fields: dict) -> dict:
-    unknown = set(fields) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, CONTACT_FIELDS)
     _text(fields, "name", 200, required=True)
     for name, limit in (("phone", 40), ("role", 100), ("email", 254)):
         _text(fields, name, limit)
@@ -319,9 +316,7 @@ def unlink_document(org, actor, partner, document: EvidenceDocument) -> None:
 
 # -- certifications --------------------------------------------------------------------------
 def _clean_certification(fields: dict, current: Certification | None = None) -> dict:
-    unknown = set(fields) - set(CERTIFICATION_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, CERTIFICATION_FIELDS)
     for name, limit in (("program_name", 200), ("reference", 60)):
         _text(fields, name, limit)
     if (fields.get("country") or "").upper() == "EU":  # the EU's AEO program is one MRA
@@ -397,9 +392,7 @@ def weights_of(s: TierSettings) -> tiering.Weights:
 @transaction.atomic
 def update_tier_settings(org, actor, **values) -> TierSettings:
     s = tier_settings_for(org)
-    unknown = set(values) - set(TIER_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(values, TIER_FIELDS)
     before = audit.snapshot(s, TIER_FIELDS) if s.pk else {}
     for k, v in values.items():
         setattr(s, k, v)
@@ -838,9 +831,7 @@ def _bump_version(template: QuestionnaireTemplate) -> None:
 
 @transaction.atomic
 def update_template(org, actor, template, **fields) -> QuestionnaireTemplate:
-    unknown = set(fields) - set(TEMPLATE_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, TEMPLATE_FIELDS)
     _text(fields, "name", 200, required=True)
     _text(fields, "instructions", 5000)
     _bump_version(template)
@@ -851,9 +842,7 @@ QUESTION_FIELDS = ("text", "reference", "must", "position")
 
 
 def _clean_question(fields: dict) -> dict:
-    unknown = set(fields) - set(QUESTION_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, QUESTION_FIELDS)
     _text(fields, "text", 2000, required=True)
     _text(fields, "reference", 20)
     return fields
@@ -1163,16 +1152,10 @@ def _attach_partner_file(q: Questionnaire, item: QuestionnaireItem, uploaded) ->
     """A partner's file goes to the evidence library (same checks as any upload)."""
     org = q.organisation
     title = f"{q.partner.legal_name} · questionnaire {q.pk} · {item.reference or item.position}"
-    try:
-        document = profile_services.upload_evidence(
-            org, None, uploaded, title=title[:200], description=f"Uploaded by {q.contact_email}"
-        )
-    except Conflict:
-        # Same bytes already in the library: link it, without telling the partner more.
-        sha, _ctype = profile_services._hash_and_sniff(uploaded)
-        document = (
-            EvidenceDocument.objects.for_org(org).filter(versions__sha256=sha).distinct().first()
-        )
+    # Same bytes already in the library: link it, without telling the partner more.
+    document = profile_services.upload_or_link_evidence(
+        org, None, uploaded, title=title[:200], description=f"Uploaded by {q.contact_email}"
+    )
     item.document = document
     item.file_name = (uploaded.name or "upload")[-255:]
     item.save(update_fields=["document", "file_name", "updated_at"])
@@ -1218,9 +1201,7 @@ def _ensure_submitted(q: Questionnaire) -> None:
 @transaction.atomic
 def review_item(org, actor, item: QuestionnaireItem, **fields) -> QuestionnaireItem:
     _ensure_submitted(item.questionnaire)
-    unknown = set(fields) - set(REVIEW_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, REVIEW_FIELDS)
     _text(fields, "review_note", 5000)
     if fields.get("weakness") is False:
         fields["weakness_closed"] = False
@@ -1272,9 +1253,7 @@ def complete_review(org, actor, q: Questionnaire, *, summary: str = "") -> Quest
 
 # -- follow-up actions -----------------------------------------------------------------------
 def _clean_action(org, fields: dict, partner: BusinessPartner) -> dict:
-    unknown = set(fields) - set(ACTION_FIELDS) - {"item"}
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, (*ACTION_FIELDS, "item"))
     _text(fields, "title", 200, required=True)
     for name, limit in (("description", 5000), ("partner_contact", 200), ("completion_note", 5000)):
         _text(fields, name, limit)

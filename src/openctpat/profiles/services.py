@@ -20,7 +20,8 @@ from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core import audit
 from openctpat.core.audit import Action
 from openctpat.core.cleaning import check_member as _check_owner
-from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
+from openctpat.core.cleaning import refuse_unknown
+from openctpat.core.errors import Conflict, NotFound, invalid
 
 from .filetypes import HEAD_BYTES, RefusedFile, sniff
 from .models import (
@@ -216,9 +217,7 @@ def validate_answer(answer: Answer) -> None:
 
 @transaction.atomic
 def update_answer(org, actor, answer: Answer, **fields) -> Answer:
-    unknown = set(fields) - set(ANSWER_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, ANSWER_FIELDS)
     if "owner" in fields:
         _check_owner(org, fields["owner"])
     before = _answer_snapshot(answer)
@@ -385,6 +384,15 @@ def upload_evidence(
     return document
 
 
+def upload_or_link_evidence(org, actor, uploaded, **fields) -> EvidenceDocument:
+    """Like ``upload_evidence``, but bytes already in the library give that document back."""
+    try:
+        return upload_evidence(org, actor, uploaded, **fields)
+    except Conflict:
+        sha, _content_type = _hash_and_sniff(uploaded)
+        return EvidenceDocument.objects.for_org(org).filter(versions__sha256=sha).distinct().first()
+
+
 @transaction.atomic
 def upload_new_version(org, actor, document: EvidenceDocument, uploaded) -> EvidenceVersion:
     """A new upload of the same document: a new version; the old ones are kept."""
@@ -408,9 +416,7 @@ def upload_new_version(org, actor, document: EvidenceDocument, uploaded) -> Evid
 
 @transaction.atomic
 def update_document(org, actor, document: EvidenceDocument, **fields) -> EvidenceDocument:
-    unknown = set(fields) - set(DOCUMENT_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, DOCUMENT_FIELDS)
     if "title" in fields and not (fields["title"] or "").strip():
         raise invalid("title", "A document needs a title.")
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}

@@ -16,6 +16,7 @@ from openctpat.accounts.models import Membership
 from openctpat.catalog.categories import CATEGORIES, category_name
 from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
+from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid
 from openctpat.profiles.models import AnswerStatus, SecurityProfile
 
@@ -197,9 +198,7 @@ def create_assessment(org, actor, *, title: str, assessment_date=None, **fields)
 @transaction.atomic
 def update_assessment(org, actor, assessment: Assessment, **fields) -> Assessment:
     ensure_draft(assessment)
-    unknown = set(fields) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, ASSESSMENT_FIELDS)
     if "title" in fields and not (fields["title"] or "").strip():
         raise invalid("title", "An assessment needs a title.")
     audit.update_audited(org, actor, assessment, fields, ASSESSMENT_FIELDS)
