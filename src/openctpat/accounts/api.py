@@ -8,7 +8,7 @@ from pydantic import StrictBool, StrictInt
 
 from openctpat.core.ctpat import EntityType
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import StrictInput, responses
+from openctpat.core.schemas import Id, StrictId, StrictInput, responses
 
 from . import services
 from .api_auth import require
@@ -54,7 +54,7 @@ class OrganisationPatch(StrictInput):
     ior_number: str | None = Field(None, max_length=40)
     continuous_bond_number: str | None = Field(None, max_length=40)
     continuous_bond_on_file: StrictBool | None = None
-    pcso_id: StrictInt | None = None
+    pcso_id: StrictId | None = None
     require_mfa: StrictBool | None = None
 
 
@@ -151,26 +151,26 @@ def list_members(request):
     return Membership.objects.for_org(request.org).select_related("user").order_by("user__email")
 
 
-def _member(request, membership_id: int) -> Membership:
+def _member(request, membership_id: Id) -> Membership:
     return get_object_or_404(
         Membership.objects.for_org(request.org).select_related("user"), pk=membership_id
     )
 
 
 @router.get("/members/{membership_id}", response=responses({200: MemberOut}), tags=["members"])
-def get_member(request, membership_id: int):
+def get_member(request, membership_id: Id):
     return _member(request, membership_id)
 
 
 @router.patch("/members/{membership_id}", response=responses({200: MemberOut}), tags=["members"])
-def change_member_role(request, membership_id: int, payload: RoleIn):
+def change_member_role(request, membership_id: Id, payload: RoleIn):
     require(request, Perm.MANAGE_MEMBERS)
     membership = _member(request, membership_id)
     return services.change_role(request.org, request.user, membership, payload.role)
 
 
 @router.delete("/members/{membership_id}", response=responses({204: None}), tags=["members"])
-def remove_member(request, membership_id: int):
+def remove_member(request, membership_id: Id):
     require(request, Perm.MANAGE_MEMBERS)
     services.remove_member(request.org, request.user, _member(request, membership_id))
     return Status(204, None)
@@ -199,13 +199,13 @@ def create_invitation(request, payload: InvitationIn):
 @router.get(
     "/invitations/{invitation_id}", response=responses({200: InvitationOut}), tags=["members"]
 )
-def get_invitation(request, invitation_id: int):
+def get_invitation(request, invitation_id: Id):
     require(request, Perm.MANAGE_MEMBERS)
     return get_object_or_404(Invitation.objects.for_org(request.org), pk=invitation_id)
 
 
 @router.delete("/invitations/{invitation_id}", response=responses({204: None}), tags=["members"])
-def revoke_invitation(request, invitation_id: int):
+def revoke_invitation(request, invitation_id: Id):
     require(request, Perm.MANAGE_MEMBERS)
     invitation = get_object_or_404(Invitation.objects.for_org(request.org), pk=invitation_id)
     services.revoke_invitation(request.org, request.user, invitation)
@@ -234,7 +234,7 @@ def create_token(request, payload: TokenIn):
 
 
 @router.get("/tokens/{token_id}", response=responses({200: TokenOut}), tags=["tokens"])
-def get_token(request, token_id: int):
+def get_token(request, token_id: Id):
     require(request, Perm.MANAGE_TOKENS)
     return get_object_or_404(
         ApiToken.objects.for_org(request.org).select_related("user"), pk=token_id
@@ -242,7 +242,7 @@ def get_token(request, token_id: int):
 
 
 @router.delete("/tokens/{token_id}", response=responses({204: None}), tags=["tokens"])
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: Id):
     require(request, Perm.MANAGE_TOKENS)
     token = get_object_or_404(ApiToken.objects.for_org(request.org), pk=token_id)
     services.revoke_api_token(request.org, request.user, token)

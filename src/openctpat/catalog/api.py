@@ -9,7 +9,7 @@ from openctpat.accounts.roles import Perm
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import NotFound
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import responses
+from openctpat.core.schemas import Id, responses
 
 from . import services
 from .models import CriteriaSet, Criterion, Requirement
@@ -101,7 +101,7 @@ def list_sets(request):
 
 
 @router.get("/sets/{set_id}", response=responses({200: CriteriaSetOut}))
-def get_set(request, set_id: int):
+def get_set(request, set_id: Id):
     require(request, Perm.VIEW)
     return get_object_or_404(CriteriaSet, pk=set_id)
 
@@ -118,7 +118,7 @@ def list_criteria(request, filters: Query[CriteriaFilters]):
 
 
 @router.get("/criteria/{criterion_pk}", response=responses({200: CriterionOut}))
-def get_criterion(request, criterion_pk: int):
+def get_criterion(request, criterion_pk: Id):
     require(request, Perm.VIEW)
     return get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=criterion_pk)
 

@@ -11,7 +11,7 @@ from openctpat.core.pagination import Pagination
 from . import services
 from .audit import verify_chains
 from .models import AuditEntry
-from .schemas import IsoDate, responses
+from .schemas import Id, IsoDate, responses
 
 router = Router(tags=["audit"])
 
@@ -65,6 +65,6 @@ def verify_audit(request):
 
 
 @router.get("/{entry_id}", response=responses({200: AuditEntryOut}), summary="One audit entry")
-def get_audit_entry(request, entry_id: int):
+def get_audit_entry(request, entry_id: Id):
     require(request, Perm.VIEW_AUDIT)
     return get_object_or_404(AuditEntry.objects.for_org(request.org), pk=entry_id)

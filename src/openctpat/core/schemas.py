@@ -5,9 +5,18 @@ import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 
 ERROR_CODES = frozenset({400, 401, 403, 404, 409, 422})
+
+# The largest id both databases store (a signed 64-bit integer). Anything larger reached the
+# query unchecked and failed there (a 500 on SQLite); bounded here it is a 422.
+DB_INT_MAX = 2**63 - 1
+
+# Every id in a path, query string or filter: a positive integer the database can hold.
+Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+# The same in a request body, where "1" is not taken for a number.
+StrictId = Annotated[StrictInt, Field(ge=1, le=DB_INT_MAX)]
 
 
 class StrictInput(Schema):

@@ -21,7 +21,7 @@ from openctpat.accounts.roles import Perm
 from openctpat.core.errors import NotFound, invalid
 from openctpat.core.models import ActionStatus
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import IsoDate, StrictInput, responses
+from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
@@ -153,7 +153,7 @@ class ChecklistIn(StrictInput):
     description: str = Field("", max_length=5000)
     source: str = Field("", max_length=300)
     active: StrictBool = True
-    copy_from_id: StrictInt | None = Field(None, description="A checklist whose points to copy.")
+    copy_from_id: StrictId | None = Field(None, description="A checklist whose points to copy.")
 
 
 class ChecklistPatch(StrictInput):
@@ -223,10 +223,10 @@ class InspectionDetailOut(InspectionOut):
 
 
 class InspectionIn(StrictInput):
-    checklist_id: StrictInt
-    site_id: StrictInt
+    checklist_id: StrictId
+    site_id: StrictId
     inspected_at: IsoDateTime | None = Field(None, description="Default: now.")
-    inspector_id: StrictInt | None = Field(None, description="Default: you.")
+    inspector_id: StrictId | None = Field(None, description="Default: you.")
     container_number: str = Field("", max_length=20)
     trailer_number: str = Field("", max_length=40)
     truck_plate: str = Field("", max_length=20)
@@ -234,15 +234,15 @@ class InspectionIn(StrictInput):
     driver_name: str = Field("", max_length=120)
     driver_id: str = Field("", max_length=60)
     shipment_reference: str = Field("", max_length=60)
-    partner_id: StrictInt | None = None
+    partner_id: StrictId | None = None
     notes: str = Field("", max_length=5000)
     supervisor_name: str = Field("", max_length=120)
 
 
 class InspectionPatch(StrictInput):
-    site_id: StrictInt | None = None
+    site_id: StrictId | None = None
     inspected_at: IsoDateTime | None = None
-    inspector_id: StrictInt | None = None
+    inspector_id: StrictId | None = None
     container_number: str | None = Field(None, max_length=20)
     trailer_number: str | None = Field(None, max_length=40)
     truck_plate: str | None = Field(None, max_length=20)
@@ -250,7 +250,7 @@ class InspectionPatch(StrictInput):
     driver_name: str | None = Field(None, max_length=120)
     driver_id: str | None = Field(None, max_length=60)
     shipment_reference: str | None = Field(None, max_length=60)
-    partner_id: StrictInt | None = None
+    partner_id: StrictId | None = None
     notes: str | None = Field(None, max_length=5000)
     supervisor_name: str | None = Field(None, max_length=120)
 
@@ -264,7 +264,7 @@ class InspectionCompleteIn(StrictInput):
 class InspectionFilters(Schema):
     date_from: IsoDate | None = Field(None, description="Inspected on or after (YYYY-MM-DD).")
     date_to: IsoDate | None = Field(None, description="Inspected on or before (YYYY-MM-DD).")
-    site_id: int | None = None
+    site_id: Id | None = None
     result: InspectionResult | None = None
     status: InspectionStatus | None = None
     q: str | None = Field(None, max_length=60, description="Container, trailer or shipment.")
@@ -323,15 +323,15 @@ class SealBatchIn(StrictInput):
     seal_type: str = Field("", max_length=60)
     iso_class: SealClass = SealClass.HIGH
     certificate_reference: str = Field("", max_length=120)
-    certificate_id: StrictInt | None = Field(None, description="An evidence document.")
+    certificate_id: StrictId | None = Field(None, description="An evidence document.")
     prefix: str = Field("", max_length=10)
     first_number: StrictInt = Field(..., ge=0, le=10**18)
     last_number: StrictInt = Field(..., ge=0, le=10**18)
     digits: StrictInt = Field(0, ge=0, le=20, description="Zero-padded width.")
     received_on: IsoDate
     storage_location: str = Field(..., min_length=1, max_length=200)
-    site_id: StrictInt | None = None
-    issuer_ids: list[StrictInt] = Field(default_factory=list, max_length=100)
+    site_id: StrictId | None = None
+    issuer_ids: list[StrictId] = Field(default_factory=list, max_length=100)
     notes: str = Field("", max_length=5000)
 
 
@@ -339,10 +339,10 @@ class SealBatchPatch(StrictInput):
     manufacturer: str | None = Field(None, min_length=1, max_length=120)
     seal_type: str | None = Field(None, max_length=60)
     certificate_reference: str | None = Field(None, max_length=120)
-    certificate_id: StrictInt | None = None
+    certificate_id: StrictId | None = None
     storage_location: str | None = Field(None, min_length=1, max_length=200)
-    site_id: StrictInt | None = None
-    issuer_ids: list[StrictInt] | None = Field(None, max_length=100)
+    site_id: StrictId | None = None
+    issuer_ids: list[StrictId] | None = Field(None, max_length=100)
     notes: str | None = Field(None, max_length=5000)
 
 
@@ -407,19 +407,19 @@ class SealDetailOut(SealOut):
 class SealFilters(Schema):
     state: SealState | None = None
     number: str | None = Field(None, max_length=40, description="All or part of the number.")
-    batch_id: int | None = None
+    batch_id: Id | None = None
 
 
 class SealEventIn(StrictInput):
     event: Literal["issue", "return", "remove", "lose", "damage", "void"]
-    issued_to_id: StrictInt | None = Field(None, description="For issue; default: you.")
-    site_id: StrictInt | None = Field(None, description="For remove: where it was removed.")
+    issued_to_id: StrictId | None = Field(None, description="For issue; default: you.")
+    site_id: StrictId | None = Field(None, description="For remove: where it was removed.")
     reason: str = Field("", max_length=2000, description="Why lost, damaged or voided.")
     note: str = Field("", max_length=2000)
 
 
 class SealVerificationIn(StrictInput):
-    site_id: StrictInt
+    site_id: StrictId
     document_seal_number: str = Field(..., min_length=1, max_length=40)
     found_seal_number: str = Field(..., min_length=1, max_length=40)
     view_ok: StrictBool
@@ -530,7 +530,7 @@ class IncidentActionOut(Schema):
 class IncidentActionIn(StrictInput):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
-    owner_id: StrictInt | None = None
+    owner_id: StrictId | None = None
     due_date: IsoDate | None = None
     status: ActionStatus = ActionStatus.OPEN
     on_risk_plan: StrictBool = Field(
@@ -541,7 +541,7 @@ class IncidentActionIn(StrictInput):
 class IncidentActionPatch(StrictInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    owner_id: StrictInt | None = None
+    owner_id: StrictId | None = None
     due_date: IsoDate | None = None
     status: ActionStatus | None = None
     completion_note: str | None = Field(None, max_length=5000)
@@ -605,10 +605,10 @@ class IncidentIn(StrictInput):
     description: str = Field(..., min_length=1, max_length=20000)
     occurred_at: IsoDateTime | None = Field(None, description="Default: now.")
     severity: Severity = Severity.MEDIUM
-    site_id: StrictInt | None = None
-    inspection_id: StrictInt | None = None
-    seal_id: StrictInt | None = None
-    partner_id: StrictInt | None = None
+    site_id: StrictId | None = None
+    inspection_id: StrictId | None = None
+    seal_id: StrictId | None = None
+    partner_id: StrictId | None = None
     shipment_reference: str = Field("", max_length=60)
 
 
@@ -618,10 +618,10 @@ class IncidentPatch(StrictInput):
     description: str | None = Field(None, min_length=1, max_length=20000)
     occurred_at: IsoDateTime | None = None
     severity: Severity | None = None
-    site_id: StrictInt | None = Field(None, description="null clears it.")
-    inspection_id: StrictInt | None = Field(None, description="null clears it.")
-    seal_id: StrictInt | None = Field(None, description="null clears it.")
-    partner_id: StrictInt | None = Field(None, description="null clears it.")
+    site_id: StrictId | None = Field(None, description="null clears it.")
+    inspection_id: StrictId | None = Field(None, description="null clears it.")
+    seal_id: StrictId | None = Field(None, description="null clears it.")
+    partner_id: StrictId | None = Field(None, description="null clears it.")
     shipment_reference: str | None = Field(None, max_length=60)
     investigation_notes: str | None = Field(None, max_length=20000)
     root_cause: str | None = Field(None, max_length=5000)
@@ -750,20 +750,20 @@ def create_checklist(request, payload: ChecklistIn):
 
 
 @router.get("/checklists/{checklist_id}", response=responses({200: ChecklistDetailOut}))
-def get_checklist(request, checklist_id: int):
+def get_checklist(request, checklist_id: Id):
     require(request, Perm.VIEW)
     return get_object_or_404(_checklists(request), pk=checklist_id)
 
 
 @router.patch("/checklists/{checklist_id}", response=responses({200: ChecklistDetailOut}))
-def update_checklist(request, checklist_id: int, payload: ChecklistPatch):
+def update_checklist(request, checklist_id: Id, payload: ChecklistPatch):
     require(request, Perm.CHANGE)
     template = get_object_or_404(_checklists(request), pk=checklist_id)
     return services.update_template(request.org, request.user, template, **payload.given())
 
 
 @router.post("/checklists/{checklist_id}/points", response=responses({201: ChecklistPointOut}))
-def add_checklist_point(request, checklist_id: int, payload: ChecklistPointIn):
+def add_checklist_point(request, checklist_id: Id, payload: ChecklistPointIn):
     require(request, Perm.CHANGE)
     template = _get(request, ChecklistTemplate, checklist_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
@@ -773,14 +773,14 @@ def add_checklist_point(request, checklist_id: int, payload: ChecklistPointIn):
 @router.patch(
     "/checklist-points/{checklist_point_id}", response=responses({200: ChecklistPointOut})
 )
-def update_checklist_point(request, checklist_point_id: int, payload: ChecklistPointPatch):
+def update_checklist_point(request, checklist_point_id: Id, payload: ChecklistPointPatch):
     require(request, Perm.CHANGE)
     point = _get(request, ChecklistPoint, checklist_point_id, "template")
     return services.update_point(request.org, request.user, point, **payload.given())
 
 
 @router.delete("/checklist-points/{checklist_point_id}", response=responses({204: None}))
-def delete_checklist_point(request, checklist_point_id: int):
+def delete_checklist_point(request, checklist_point_id: Id):
     require(request, Perm.CHANGE)
     point = _get(request, ChecklistPoint, checklist_point_id, "template")
     services.delete_point(request.org, request.user, point)
@@ -831,13 +831,13 @@ def start_inspection(request, payload: InspectionIn):
 
 
 @router.get("/inspections/{inspection_id}", response=responses({200: InspectionDetailOut}))
-def get_inspection(request, inspection_id: int):
+def get_inspection(request, inspection_id: Id):
     require(request, Perm.VIEW)
     return _inspection(request, inspection_id)
 
 
 @router.patch("/inspections/{inspection_id}", response=responses({200: InspectionDetailOut}))
-def update_inspection(request, inspection_id: int, payload: InspectionPatch):
+def update_inspection(request, inspection_id: Id, payload: InspectionPatch):
     require(request, Perm.CHANGE)
     inspection = _inspection(request, inspection_id)
     data = payload.dict(exclude_unset=True)
@@ -847,7 +847,7 @@ def update_inspection(request, inspection_id: int, payload: InspectionPatch):
 
 
 @router.delete("/inspections/{inspection_id}", response=responses({204: None}))
-def delete_inspection(request, inspection_id: int):
+def delete_inspection(request, inspection_id: Id):
     require(request, Perm.CHANGE)
     services.delete_inspection(request.org, request.user, _get(request, Inspection, inspection_id))
     return Status(204, None)
@@ -856,7 +856,7 @@ def delete_inspection(request, inspection_id: int):
 @router.patch(
     "/inspection-points/{inspection_point_id}", response=responses({200: InspectionPointOut})
 )
-def record_inspection_point(request, inspection_point_id: int, payload: InspectionPointPatch):
+def record_inspection_point(request, inspection_point_id: Id, payload: InspectionPointPatch):
     require(request, Perm.CHANGE)
     point = _get(request, InspectionPoint, inspection_point_id, "inspection")
     result = payload.result if payload.result is not None else point.result
@@ -870,7 +870,7 @@ def record_inspection_point(request, inspection_point_id: int, payload: Inspecti
 )
 def upload_point_photo(
     request,
-    inspection_point_id: int,
+    inspection_point_id: Id,
     file: File[UploadedFile],
     result: Form[str] = "",
     note: Form[str] = "",
@@ -891,7 +891,7 @@ def upload_point_photo(
 @router.post(
     "/inspections/{inspection_id}/pass-remaining", response=responses({200: InspectionPassedOut})
 )
-def pass_remaining(request, inspection_id: int):
+def pass_remaining(request, inspection_id: Id):
     require(request, Perm.CHANGE)
     inspection = _inspection(request, inspection_id)
     passed = services.pass_remaining(request.org, request.user, inspection)
@@ -901,7 +901,7 @@ def pass_remaining(request, inspection_id: int):
 @router.post(
     "/inspections/{inspection_id}/complete", response=responses({200: InspectionDetailOut})
 )
-def complete_inspection(request, inspection_id: int, payload: InspectionCompleteIn):
+def complete_inspection(request, inspection_id: Id, payload: InspectionCompleteIn):
     require(request, Perm.CHANGE)
     inspection = _inspection(request, inspection_id)
     try:
@@ -927,13 +927,13 @@ def create_seal_batch(request, payload: SealBatchIn):
 
 
 @router.get("/seal-batches/{batch_id}", response=responses({200: SealBatchDetailOut}))
-def get_seal_batch(request, batch_id: int):
+def get_seal_batch(request, batch_id: Id):
     require(request, Perm.VIEW)
     return get_object_or_404(_batches(request), pk=batch_id)
 
 
 @router.patch("/seal-batches/{batch_id}", response=responses({200: SealBatchDetailOut}))
-def update_seal_batch(request, batch_id: int, payload: SealBatchPatch):
+def update_seal_batch(request, batch_id: Id, payload: SealBatchPatch):
     require(request, Perm.CHANGE)
     batch = _get(request, SealBatch, batch_id)
     data = payload.dict(exclude_unset=True)
@@ -966,13 +966,13 @@ def seal_reconciliation(request, days: int | None = Query(None, ge=1, le=3650)):
 
 
 @router.get("/seals/{seal_id}", response=responses({200: SealDetailOut}))
-def get_seal(request, seal_id: int):
+def get_seal(request, seal_id: Id):
     require(request, Perm.VIEW)
     return _seal_detail(request, seal_id)
 
 
 @router.post("/seals/{seal_id}/events", response=responses({200: SealDetailOut}))
-def seal_event(request, seal_id: int, payload: SealEventIn):
+def seal_event(request, seal_id: Id, payload: SealEventIn):
     """One step of the seal's life; applying happens when an inspection is completed."""
     require(request, Perm.CHANGE)
     seal = _get(request, Seal, seal_id, "batch")
@@ -1017,13 +1017,13 @@ def record_seal_audit(request, payload: SealAuditIn):
 
 
 @router.get("/seal-audits/{seal_audit_id}", response=responses({200: SealAuditDetailOut}))
-def get_seal_audit(request, seal_audit_id: int):
+def get_seal_audit(request, seal_audit_id: Id):
     require(request, Perm.VIEW)
     return get_object_or_404(_audits(request), pk=seal_audit_id)
 
 
 @router.post("/seal-audits/{seal_audit_id}/sign-off", response=responses({200: SealAuditDetailOut}))
-def sign_off_seal_audit(request, seal_audit_id: int, payload: SealAuditSignOffIn):
+def sign_off_seal_audit(request, seal_audit_id: Id, payload: SealAuditSignOffIn):
     """Management signs the count off (owners only)."""
     require(request, Perm.CHANGE)
     seal_audit = get_object_or_404(_audits(request), pk=seal_audit_id)
@@ -1061,13 +1061,13 @@ def create_incident(request, payload: IncidentIn):
 
 
 @router.get("/incidents/{incident_id}", response=responses({200: IncidentDetailOut}))
-def get_incident(request, incident_id: int):
+def get_incident(request, incident_id: Id):
     require(request, Perm.VIEW)
     return _incident(request, incident_id)
 
 
 @router.patch("/incidents/{incident_id}", response=responses({200: IncidentDetailOut}))
-def update_incident(request, incident_id: int, payload: IncidentPatch):
+def update_incident(request, incident_id: Id, payload: IncidentPatch):
     require(request, Perm.CHANGE)
     incident = _incident(request, incident_id)
     data = payload.dict(exclude_unset=True)
@@ -1079,7 +1079,7 @@ def update_incident(request, incident_id: int, payload: IncidentPatch):
 @router.post(
     "/incidents/{incident_id}/notifications", response=responses({201: IncidentNotificationOut})
 )
-def add_incident_notification(request, incident_id: int, payload: IncidentNotificationIn):
+def add_incident_notification(request, incident_id: Id, payload: IncidentNotificationIn):
     """Who was told, when and how; telling CBP meets the reporting deadline."""
     require(request, Perm.CHANGE)
     incident = _get(request, Incident, incident_id)
@@ -1089,7 +1089,7 @@ def add_incident_notification(request, incident_id: int, payload: IncidentNotifi
 
 
 @router.post("/incidents/{incident_id}/actions", response=responses({201: IncidentActionOut}))
-def add_incident_action(request, incident_id: int, payload: IncidentActionIn):
+def add_incident_action(request, incident_id: Id, payload: IncidentActionIn):
     require(request, Perm.CHANGE)
     incident = _get(request, Incident, incident_id)
     data = _refs(request, payload.dict())
@@ -1100,7 +1100,7 @@ def add_incident_action(request, incident_id: int, payload: IncidentActionIn):
 @router.patch(
     "/corrective-actions/{corrective_action_id}", response=responses({200: IncidentActionOut})
 )
-def update_incident_action(request, corrective_action_id: int, payload: IncidentActionPatch):
+def update_incident_action(request, corrective_action_id: Id, payload: IncidentActionPatch):
     require(request, Perm.CHANGE)
     action = _get(request, CorrectiveAction, corrective_action_id, "incident", "risk_action")
     data = payload.dict(exclude_unset=True)
@@ -1111,7 +1111,7 @@ def update_incident_action(request, corrective_action_id: int, payload: Incident
 
 
 @router.post("/incidents/{incident_id}/close", response=responses({200: IncidentDetailOut}))
-def close_incident(request, incident_id: int, payload: IncidentCloseIn):
+def close_incident(request, incident_id: Id, payload: IncidentCloseIn):
     """Sign-off (owners only): cause found, CBP told where required, every action settled."""
     require(request, Perm.CHANGE)
     incident = _incident(request, incident_id)
@@ -1120,7 +1120,7 @@ def close_incident(request, incident_id: int, payload: IncidentCloseIn):
 
 
 @router.post("/incidents/{incident_id}/files", response=responses({201: IncidentDetailOut}))
-def attach_incident_file(request, incident_id: int, file: File[UploadedFile]):
+def attach_incident_file(request, incident_id: Id, file: File[UploadedFile]):
     """Attach a photo or document; it also enters the evidence library."""
     require(request, Perm.CHANGE)
     incident = _get(request, Incident, incident_id)

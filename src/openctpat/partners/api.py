@@ -10,7 +10,7 @@ from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.core.downloads import XLSX, attachment
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import IsoDate, StrictInput, responses
+from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.profiles.models import EvidenceDocument
 
 from . import exports, services
@@ -212,7 +212,7 @@ class MraListOut(Schema):
 
 
 class DocumentLinkIn(StrictInput):
-    document_id: StrictInt
+    document_id: StrictId
 
 
 class PartnerImportOut(Schema):
@@ -324,7 +324,7 @@ class QuestionPatch(StrictInput):
 
 
 class SendIn(StrictInput):
-    template_id: StrictInt
+    template_id: StrictId
     contact_name: str = Field(..., min_length=1, max_length=200)
     contact_email: str = Field(..., min_length=3, max_length=254)
     due_date: IsoDate
@@ -386,8 +386,8 @@ class ReissueIn(StrictInput):
 class FollowUpIn(StrictInput):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
-    item_id: StrictInt | None = Field(None, description="The questionnaire item it closes.")
-    owner_id: StrictInt | None = None
+    item_id: StrictId | None = Field(None, description="The questionnaire item it closes.")
+    owner_id: StrictId | None = None
     partner_contact: str = Field("", max_length=200)
     due_date: IsoDate | None = None
     status: ActionStatus = ActionStatus.OPEN
@@ -396,7 +396,7 @@ class FollowUpIn(StrictInput):
 class FollowUpPatch(StrictInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    owner_id: StrictInt | None = None
+    owner_id: StrictId | None = None
     partner_contact: str | None = Field(None, max_length=200)
     due_date: IsoDate | None = None
     status: ActionStatus | None = None
@@ -507,27 +507,27 @@ def export_xlsx(request, filters: Query[PartnerFilters]):
 
 
 @router.get("/partners/{partner_id}", response=responses({200: PartnerDetailOut}))
-def get_partner(request, partner_id: int):
+def get_partner(request, partner_id: Id):
     require(request, Perm.VIEW)
     return _partner(request, partner_id)
 
 
 @router.patch("/partners/{partner_id}", response=responses({200: PartnerDetailOut}))
-def update_partner(request, partner_id: int, payload: PartnerPatch):
+def update_partner(request, partner_id: Id, payload: PartnerPatch):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     return services.update_partner(request.org, request.user, partner, **payload.given())
 
 
 @router.delete("/partners/{partner_id}", response=responses({204: None}))
-def delete_partner(request, partner_id: int):
+def delete_partner(request, partner_id: Id):
     require(request, Perm.CHANGE)
     services.delete_partner(request.org, request.user, _partner(request, partner_id))
     return Status(204, None)
 
 
 @router.post("/partners/{partner_id}/documents", response=responses({200: PartnerDetailOut}))
-def link_document(request, partner_id: int, payload: DocumentLinkIn):
+def link_document(request, partner_id: Id, payload: DocumentLinkIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     document = _get(request, EvidenceDocument, payload.document_id)
@@ -538,7 +538,7 @@ def link_document(request, partner_id: int, payload: DocumentLinkIn):
 @router.delete(
     "/partners/{partner_id}/documents/{document_id}", response=responses({200: PartnerDetailOut})
 )
-def unlink_document(request, partner_id: int, document_id: int):
+def unlink_document(request, partner_id: Id, document_id: Id):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     document = get_object_or_404(partner.documents.all(), pk=document_id)
@@ -549,27 +549,27 @@ def unlink_document(request, partner_id: int, document_id: int):
 # -- contacts --------------------------------------------------------------------------------
 @router.get("/partners/{partner_id}/contacts", response=responses({200: list[ContactOut]}))
 @paginate(Pagination)
-def list_contacts(request, partner_id: int):
+def list_contacts(request, partner_id: Id):
     require(request, Perm.VIEW)
     return _partner(request, partner_id).contacts.all()
 
 
 @router.post("/partners/{partner_id}/contacts", response=responses({201: ContactOut}))
-def add_contact(request, partner_id: int, payload: ContactIn):
+def add_contact(request, partner_id: Id, payload: ContactIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     return Status(201, services.add_contact(request.org, request.user, partner, **payload.dict()))
 
 
 @router.patch("/partner-contacts/{contact_id}", response=responses({200: ContactOut}))
-def update_contact(request, contact_id: int, payload: ContactPatch):
+def update_contact(request, contact_id: Id, payload: ContactPatch):
     require(request, Perm.CHANGE)
     contact = _get(request, PartnerContact, contact_id)
     return services.update_contact(request.org, request.user, contact, **payload.given())
 
 
 @router.delete("/partner-contacts/{contact_id}", response=responses({204: None}))
-def delete_contact(request, contact_id: int):
+def delete_contact(request, contact_id: Id):
     require(request, Perm.CHANGE)
     services.delete_contact(request.org, request.user, _get(request, PartnerContact, contact_id))
     return Status(204, None)
@@ -580,13 +580,13 @@ def delete_contact(request, contact_id: int):
     "/partners/{partner_id}/certifications", response=responses({200: list[CertificationOut]})
 )
 @paginate(Pagination)
-def list_certifications(request, partner_id: int):
+def list_certifications(request, partner_id: Id):
     require(request, Perm.VIEW)
     return _partner(request, partner_id).certifications.all()
 
 
 @router.post("/partners/{partner_id}/certifications", response=responses({201: CertificationOut}))
-def add_certification(request, partner_id: int, payload: CertificationIn):
+def add_certification(request, partner_id: Id, payload: CertificationIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     cert = services.add_certification(request.org, request.user, partner, **payload.dict())
@@ -596,14 +596,14 @@ def add_certification(request, partner_id: int, payload: CertificationIn):
 @router.patch(
     "/partner-certifications/{certification_id}", response=responses({200: CertificationOut})
 )
-def update_certification(request, certification_id: int, payload: CertificationPatch):
+def update_certification(request, certification_id: Id, payload: CertificationPatch):
     require(request, Perm.CHANGE)
     cert = _get(request, Certification, certification_id, "partner")
     return services.update_certification(request.org, request.user, cert, **payload.given())
 
 
 @router.delete("/partner-certifications/{certification_id}", response=responses({204: None}))
-def delete_certification(request, certification_id: int):
+def delete_certification(request, certification_id: Id):
     require(request, Perm.CHANGE)
     cert = _get(request, Certification, certification_id, "partner")
     services.delete_certification(request.org, request.user, cert)
@@ -618,20 +618,20 @@ def start_import(request, file: File[UploadedFile]):
 
 
 @router.get("/partner-imports/{import_id}", response=responses({200: PartnerImportOut}))
-def get_import(request, import_id: int):
+def get_import(request, import_id: Id):
     require(request, Perm.VIEW)
     return _get(request, PartnerImport, import_id)
 
 
 @router.put("/partner-imports/{import_id}/mapping", response=responses({200: PartnerImportOut}))
-def set_mapping(request, import_id: int, payload: MappingIn):
+def set_mapping(request, import_id: Id, payload: MappingIn):
     require(request, Perm.CHANGE)
     imp = _get(request, PartnerImport, import_id)
     return services.set_mapping(request.org, request.user, imp, payload.mapping)
 
 
 @router.get("/partner-imports/{import_id}/preview", response=responses({200: PreviewOut}))
-def preview_import(request, import_id: int):
+def preview_import(request, import_id: Id):
     require(request, Perm.VIEW)
     imp = _get(request, PartnerImport, import_id)
     result = services.preview(request.org, imp)
@@ -645,7 +645,7 @@ def preview_import(request, import_id: int):
 
 
 @router.post("/partner-imports/{import_id}/commit", response=responses({200: CommitOut}))
-def commit_import(request, import_id: int, payload: CommitIn):
+def commit_import(request, import_id: Id, payload: CommitIn):
     require(request, Perm.CHANGE)
     imp = _get(request, PartnerImport, import_id)
     created = services.commit_import(
@@ -676,7 +676,7 @@ def create_template(request, payload: TemplateIn):
 
 
 @router.get("/questionnaire-templates/{template_id}", response=responses({200: TemplateDetailOut}))
-def get_template(request, template_id: int):
+def get_template(request, template_id: Id):
     require(request, Perm.VIEW)
     return _get(request, QuestionnaireTemplate, template_id)
 
@@ -684,7 +684,7 @@ def get_template(request, template_id: int):
 @router.patch(
     "/questionnaire-templates/{template_id}", response=responses({200: TemplateDetailOut})
 )
-def update_template(request, template_id: int, payload: TemplatePatch):
+def update_template(request, template_id: Id, payload: TemplatePatch):
     require(request, Perm.CHANGE)
     template = _get(request, QuestionnaireTemplate, template_id)
     return services.update_template(request.org, request.user, template, **payload.given())
@@ -693,7 +693,7 @@ def update_template(request, template_id: int, payload: TemplatePatch):
 @router.post(
     "/questionnaire-templates/{template_id}/questions", response=responses({201: QuestionOut})
 )
-def add_question(request, template_id: int, payload: QuestionIn):
+def add_question(request, template_id: Id, payload: QuestionIn):
     require(request, Perm.CHANGE)
     template = _get(request, QuestionnaireTemplate, template_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
@@ -701,14 +701,14 @@ def add_question(request, template_id: int, payload: QuestionIn):
 
 
 @router.patch("/questionnaire-questions/{question_id}", response=responses({200: QuestionOut}))
-def update_question(request, question_id: int, payload: QuestionPatch):
+def update_question(request, question_id: Id, payload: QuestionPatch):
     require(request, Perm.CHANGE)
     question = _get(request, TemplateQuestion, question_id, "template")
     return services.update_question(request.org, request.user, question, **payload.given())
 
 
 @router.delete("/questionnaire-questions/{question_id}", response=responses({204: None}))
-def delete_question(request, question_id: int):
+def delete_question(request, question_id: Id):
     require(request, Perm.CHANGE)
     question = _get(request, TemplateQuestion, question_id, "template")
     services.delete_question(request.org, request.user, question)
@@ -720,13 +720,13 @@ def delete_question(request, question_id: int):
     "/partners/{partner_id}/questionnaires", response=responses({200: list[QuestionnaireOut]})
 )
 @paginate(Pagination)
-def list_questionnaires(request, partner_id: int):
+def list_questionnaires(request, partner_id: Id):
     require(request, Perm.VIEW)
     return _partner(request, partner_id).questionnaires.all()
 
 
 @router.post("/partners/{partner_id}/questionnaires", response=responses({201: SentOut}))
-def send_questionnaire(request, partner_id: int, payload: SendIn):
+def send_questionnaire(request, partner_id: Id, payload: SendIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     template = _get(request, QuestionnaireTemplate, payload.template_id)
@@ -739,14 +739,14 @@ def send_questionnaire(request, partner_id: int, payload: SendIn):
 
 
 @router.get("/questionnaires/{questionnaire_id}", response=responses({200: QuestionnaireOut}))
-def get_questionnaire(request, questionnaire_id: int):
+def get_questionnaire(request, questionnaire_id: Id):
     require(request, Perm.VIEW)
     return _get(request, Questionnaire, questionnaire_id)
 
 
 @router.get("/questionnaires/{questionnaire_id}/items", response=responses({200: list[ItemOut]}))
 @paginate(Pagination)
-def list_items(request, questionnaire_id: int):
+def list_items(request, questionnaire_id: Id):
     require(request, Perm.VIEW)
     return _get(request, Questionnaire, questionnaire_id).items.all()
 
@@ -754,14 +754,14 @@ def list_items(request, questionnaire_id: int):
 @router.post(
     "/questionnaires/{questionnaire_id}/revoke", response=responses({200: QuestionnaireOut})
 )
-def revoke_link(request, questionnaire_id: int):
+def revoke_link(request, questionnaire_id: Id):
     require(request, Perm.CHANGE)
     q = _get(request, Questionnaire, questionnaire_id)
     return services.revoke_link(request.org, request.user, q)
 
 
 @router.post("/questionnaires/{questionnaire_id}/reissue", response=responses({200: SentOut}))
-def reissue_link(request, questionnaire_id: int, payload: ReissueIn):
+def reissue_link(request, questionnaire_id: Id, payload: ReissueIn):
     require(request, Perm.CHANGE)
     q = _get(request, Questionnaire, questionnaire_id, "partner", "organisation")
     q.link = services.reissue_link(
@@ -771,7 +771,7 @@ def reissue_link(request, questionnaire_id: int, payload: ReissueIn):
 
 
 @router.patch("/questionnaire-items/{item_id}", response=responses({200: ItemOut}))
-def review_item(request, item_id: int, payload: ItemReviewIn):
+def review_item(request, item_id: Id, payload: ItemReviewIn):
     require(request, Perm.CHANGE)
     item = _get(request, QuestionnaireItem, item_id, "questionnaire__partner")
     return services.review_item(request.org, request.user, item, **payload.given())
@@ -780,7 +780,7 @@ def review_item(request, item_id: int, payload: ItemReviewIn):
 @router.post(
     "/questionnaires/{questionnaire_id}/review", response=responses({200: QuestionnaireOut})
 )
-def complete_review(request, questionnaire_id: int, payload: ReviewIn):
+def complete_review(request, questionnaire_id: Id, payload: ReviewIn):
     require(request, Perm.CHANGE)
     q = _get(request, Questionnaire, questionnaire_id, "partner")
     return services.complete_review(request.org, request.user, q, summary=payload.summary)
@@ -789,7 +789,7 @@ def complete_review(request, questionnaire_id: int, payload: ReviewIn):
 # -- follow-up actions -----------------------------------------------------------------------
 @router.get("/partners/{partner_id}/actions", response=responses({200: list[FollowUpOut]}))
 @paginate(Pagination)
-def list_actions(request, partner_id: int):
+def list_actions(request, partner_id: Id):
     require(request, Perm.VIEW)
     return _partner(request, partner_id).actions.all()
 
@@ -804,7 +804,7 @@ def _action_fields(request, data: dict) -> dict:
 
 
 @router.post("/partners/{partner_id}/actions", response=responses({201: FollowUpOut}))
-def create_action(request, partner_id: int, payload: FollowUpIn):
+def create_action(request, partner_id: Id, payload: FollowUpIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
     data = _action_fields(request, payload.dict())
@@ -812,7 +812,7 @@ def create_action(request, partner_id: int, payload: FollowUpIn):
 
 
 @router.patch("/partner-actions/{followup_id}", response=responses({200: FollowUpOut}))
-def update_action(request, followup_id: int, payload: FollowUpPatch):
+def update_action(request, followup_id: Id, payload: FollowUpPatch):
     require(request, Perm.CHANGE)
     action = _get(request, FollowUpAction, followup_id, "partner", "item")
     data = _action_fields(request, payload.given())
@@ -820,7 +820,7 @@ def update_action(request, followup_id: int, payload: FollowUpPatch):
 
 
 @router.delete("/partner-actions/{followup_id}", response=responses({204: None}))
-def delete_action(request, followup_id: int):
+def delete_action(request, followup_id: Id):
     require(request, Perm.CHANGE)
     action = _get(request, FollowUpAction, followup_id)
     services.delete_action(request.org, request.user, action)

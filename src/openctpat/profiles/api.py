@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import StrictInt
 
 from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
@@ -14,7 +13,7 @@ from openctpat.core.ctpat import EntityType
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import IsoDate, StrictInput, responses
+from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 
 from . import exports, services
 from .models import (
@@ -57,7 +56,7 @@ class SiteOut(Schema):
 
 class ProfileIn(StrictInput):
     entity_type: EntityType
-    site_id: StrictInt | None = None
+    site_id: StrictId | None = None
     msc_version: str | None = Field(None, max_length=20, description="Latest when omitted.")
 
 
@@ -124,7 +123,7 @@ class AnswerOut(Schema):
 class AnswerPatch(StrictInput):
     status: AnswerStatus | None = None
     narrative: str | None = Field(None, max_length=20000)
-    owner_id: StrictInt | None = None
+    owner_id: StrictId | None = None
     due_date: IsoDate | None = None
     na_justification: str | None = Field(None, max_length=5000)
     must_override_reason: str | None = Field(None, max_length=5000)
@@ -134,14 +133,14 @@ class AnswerFilters(Schema):
     category: int | None = Field(None, ge=1, le=12)
     status: AnswerStatus | None = None
     requirement: Requirement | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     needs_review: bool | None = None
 
 
 class GapFilters(Schema):
     category: int | None = Field(None, ge=1, le=12)
     requirement: Requirement | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class GapOut(AnswerOut):
@@ -153,7 +152,7 @@ class GapOut(AnswerOut):
 
 
 class EvidenceLinkIn(StrictInput):
-    document_id: StrictInt
+    document_id: StrictId
 
 
 class CommentIn(StrictInput):
@@ -249,11 +248,11 @@ def _progress(review):
 
 
 class AffirmIn(StrictInput):
-    answer_id: StrictInt | None = Field(None, description="Omit to re-affirm all remaining.")
+    answer_id: StrictId | None = Field(None, description="Omit to re-affirm all remaining.")
 
 
 class MigrateIn(StrictInput):
-    criteria_set_id: StrictInt
+    criteria_set_id: StrictId
 
 
 class MigrateOut(Schema):
@@ -327,13 +326,13 @@ def create_site(request, payload: SiteIn):
 
 
 @router.get("/sites/{site_id}", response=responses({200: SiteOut}), tags=["sites"])
-def get_site(request, site_id: int):
+def get_site(request, site_id: Id):
     require(request, Perm.VIEW)
     return _site(request, site_id)
 
 
 @router.patch("/sites/{site_id}", response=responses({200: SiteOut}), tags=["sites"])
-def update_site(request, site_id: int, payload: SitePatch):
+def update_site(request, site_id: Id, payload: SitePatch):
     require(request, Perm.CHANGE)
     site = _site(request, site_id)
     data = payload.given()
@@ -341,7 +340,7 @@ def update_site(request, site_id: int, payload: SitePatch):
 
 
 @router.delete("/sites/{site_id}", response=responses({204: None}), tags=["sites"])
-def delete_site(request, site_id: int):
+def delete_site(request, site_id: Id):
     require(request, Perm.CHANGE)
     services.delete_site(request.org, request.user, _site(request, site_id))
     return Status(204, None)
@@ -370,13 +369,13 @@ def create_profile(request, payload: ProfileIn):
 
 
 @router.get("/profiles/{profile_id}", response=responses({200: ProfileOut}))
-def get_profile(request, profile_id: int):
+def get_profile(request, profile_id: Id):
     require(request, Perm.VIEW)
     return _profile(request, profile_id)
 
 
 @router.patch("/profiles/{profile_id}", response=responses({200: ProfileOut}))
-def update_profile(request, profile_id: int, payload: ProfilePatch):
+def update_profile(request, profile_id: Id, payload: ProfilePatch):
     require(request, Perm.CHANGE)
     profile = _profile(request, profile_id)
     if "anniversary_date" in payload.model_fields_set:
@@ -387,14 +386,14 @@ def update_profile(request, profile_id: int, payload: ProfilePatch):
 
 
 @router.get("/profiles/{profile_id}/completeness", response=responses({200: CompletenessOut}))
-def profile_completeness(request, profile_id: int):
+def profile_completeness(request, profile_id: Id):
     require(request, Perm.VIEW)
     return services.completeness(_profile(request, profile_id))
 
 
 @router.get("/profiles/{profile_id}/answers", response=responses({200: list[AnswerOut]}))
 @paginate(Pagination)
-def list_answers(request, profile_id: int, filters: Query[AnswerFilters]):
+def list_answers(request, profile_id: Id, filters: Query[AnswerFilters]):
     require(request, Perm.VIEW)
     answers = services.active_answers(_profile(request, profile_id))
     if filters.category:
@@ -412,7 +411,7 @@ def list_answers(request, profile_id: int, filters: Query[AnswerFilters]):
 
 @router.get("/profiles/{profile_id}/gaps", response=responses({200: list[GapOut]}))
 @paginate(Pagination)
-def list_gaps(request, profile_id: int, filters: Query[GapFilters]):
+def list_gaps(request, profile_id: Id, filters: Query[GapFilters]):
     require(request, Perm.VIEW)
     return services.gaps(_profile(request, profile_id), **filters.dict()).prefetch_related(
         "evidence"
@@ -420,7 +419,7 @@ def list_gaps(request, profile_id: int, filters: Query[GapFilters]):
 
 
 @router.post("/profiles/{profile_id}/migrate", response=responses({200: MigrateOut}))
-def migrate_profile(request, profile_id: int, payload: MigrateIn):
+def migrate_profile(request, profile_id: Id, payload: MigrateIn):
     require(request, Perm.CHANGE)
     target = get_object_or_404(CriteriaSet, pk=payload.criteria_set_id)
     return services.migrate_profile(
@@ -429,7 +428,7 @@ def migrate_profile(request, profile_id: int, payload: MigrateIn):
 
 
 @router.get("/profiles/{profile_id}/export.xlsx", response=responses({200: None}))
-def export_xlsx(request, profile_id: int):
+def export_xlsx(request, profile_id: Id):
     require(request, Perm.VIEW)
     profile = _profile(request, profile_id)
     data = exports.build_xlsx(profile, request.user)
@@ -437,7 +436,7 @@ def export_xlsx(request, profile_id: int):
 
 
 @router.get("/profiles/{profile_id}/export.pdf", response=responses({200: None}))
-def export_pdf(request, profile_id: int):
+def export_pdf(request, profile_id: Id):
     require(request, Perm.VIEW)
     profile = _profile(request, profile_id)
     return attachment(
@@ -446,7 +445,7 @@ def export_pdf(request, profile_id: int):
 
 
 @router.post("/profiles/{profile_id}/import.xlsx", response=responses({200: ImportOut}))
-def import_xlsx(request, profile_id: int, file: File[UploadedFile]):
+def import_xlsx(request, profile_id: Id, file: File[UploadedFile]):
     require(request, Perm.CHANGE)
     return exports.import_xlsx(request.org, request.user, _profile(request, profile_id), file)
 
@@ -457,13 +456,13 @@ def exports_filename(profile: SecurityProfile, ext: str) -> str:
 
 # -- answers ---------------------------------------------------------------------------------
 @router.get("/answers/{answer_id}", response=responses({200: AnswerOut}))
-def get_answer(request, answer_id: int):
+def get_answer(request, answer_id: Id):
     require(request, Perm.VIEW)
     return _answer(request, answer_id)
 
 
 @router.patch("/answers/{answer_id}", response=responses({200: AnswerOut}))
-def update_answer(request, answer_id: int, payload: AnswerPatch):
+def update_answer(request, answer_id: Id, payload: AnswerPatch):
     require(request, Perm.CHANGE)
     answer = _answer(request, answer_id)
     data = payload.dict(exclude_unset=True)
@@ -475,7 +474,7 @@ def update_answer(request, answer_id: int, payload: AnswerPatch):
 
 
 @router.post("/answers/{answer_id}/evidence", response=responses({200: AnswerOut}))
-def link_evidence(request, answer_id: int, payload: EvidenceLinkIn):
+def link_evidence(request, answer_id: Id, payload: EvidenceLinkIn):
     require(request, Perm.CHANGE)
     answer = _answer(request, answer_id)
     services.link_evidence(
@@ -485,7 +484,7 @@ def link_evidence(request, answer_id: int, payload: EvidenceLinkIn):
 
 
 @router.delete("/answers/{answer_id}/evidence/{document_id}", response=responses({200: AnswerOut}))
-def unlink_evidence(request, answer_id: int, document_id: int):
+def unlink_evidence(request, answer_id: Id, document_id: Id):
     require(request, Perm.CHANGE)
     answer = _answer(request, answer_id)
     services.unlink_evidence(request.org, request.user, answer, _document(request, document_id))
@@ -494,13 +493,13 @@ def unlink_evidence(request, answer_id: int, document_id: int):
 
 @router.get("/answers/{answer_id}/comments", response=responses({200: list[CommentOut]}))
 @paginate(Pagination)
-def list_comments(request, answer_id: int):
+def list_comments(request, answer_id: Id):
     require(request, Perm.VIEW)
     return _answer(request, answer_id).comments.select_related("created_by")
 
 
 @router.post("/answers/{answer_id}/comments", response=responses({201: CommentOut}))
-def add_comment(request, answer_id: int, payload: CommentIn):
+def add_comment(request, answer_id: Id, payload: CommentIn):
     require(request, Perm.CHANGE)
     comment = services.add_comment(
         request.org, request.user, _answer(request, answer_id), payload.body
@@ -541,7 +540,7 @@ def upload_evidence(
 @router.get(
     "/evidence/{document_id}", response=responses({200: DocumentDetailOut}), tags=["evidence"]
 )
-def get_evidence(request, document_id: int):
+def get_evidence(request, document_id: Id):
     require(request, Perm.VIEW)
     return _document(request, document_id)
 
@@ -549,7 +548,7 @@ def get_evidence(request, document_id: int):
 @router.patch(
     "/evidence/{document_id}", response=responses({200: DocumentDetailOut}), tags=["evidence"]
 )
-def update_evidence(request, document_id: int, payload: DocumentPatch):
+def update_evidence(request, document_id: Id, payload: DocumentPatch):
     require(request, Perm.CHANGE)
     document = _document(request, document_id)
     data = payload.dict(exclude_unset=True)
@@ -564,7 +563,7 @@ def update_evidence(request, document_id: int, payload: DocumentPatch):
     response=responses({201: DocumentDetailOut}),
     tags=["evidence"],
 )
-def upload_version(request, document_id: int, file: File[UploadedFile]):
+def upload_version(request, document_id: Id, file: File[UploadedFile]):
     require(request, Perm.CHANGE)
     document = _document(request, document_id)
     services.upload_new_version(request.org, request.user, document, file)
@@ -577,7 +576,7 @@ def upload_version(request, document_id: int, file: File[UploadedFile]):
     tags=["evidence"],
     summary="Download one version's file",
 )
-def download_evidence(request, document_id: int, number: int):
+def download_evidence(request, document_id: Id, number: Id):
     require(request, Perm.VIEW_EVIDENCE)
     version = get_object_or_404(_document(request, document_id).versions, number=number)
     return evidence_file_response(request, version)
@@ -601,7 +600,7 @@ def evidence_file_response(request, version) -> FileResponse:
     "/profiles/{profile_id}/reviews", response=responses({200: list[ReviewOut]}), tags=["reviews"]
 )
 @paginate(Pagination)
-def list_reviews(request, profile_id: int):
+def list_reviews(request, profile_id: Id):
     require(request, Perm.VIEW)
     return _profile(request, profile_id).reviews.all()
 
@@ -609,20 +608,20 @@ def list_reviews(request, profile_id: int):
 @router.post(
     "/profiles/{profile_id}/reviews", response=responses({201: ReviewOut}), tags=["reviews"]
 )
-def start_review(request, profile_id: int):
+def start_review(request, profile_id: Id):
     require(request, Perm.CHANGE)
     review = services.start_review(request.org, request.user, _profile(request, profile_id))
     return Status(201, review)
 
 
 @router.get("/reviews/{review_id}", response=responses({200: ReviewOut}), tags=["reviews"])
-def get_review(request, review_id: int):
+def get_review(request, review_id: Id):
     require(request, Perm.VIEW)
     return _review(request, review_id)
 
 
 @router.post("/reviews/{review_id}/affirm", response=responses({200: ReviewOut}), tags=["reviews"])
-def affirm(request, review_id: int, payload: AffirmIn):
+def affirm(request, review_id: Id, payload: AffirmIn):
     require(request, Perm.CHANGE)
     review = _review(request, review_id)
     if payload.answer_id is None:
@@ -638,6 +637,6 @@ def affirm(request, review_id: int, payload: AffirmIn):
 @router.post(
     "/reviews/{review_id}/complete", response=responses({200: ReviewOut}), tags=["reviews"]
 )
-def complete_review(request, review_id: int):
+def complete_review(request, review_id: Id):
     require(request, Perm.CHANGE)
     return services.complete_review(request.org, request.user, _review(request, review_id))

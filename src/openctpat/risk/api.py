@@ -12,7 +12,7 @@ from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import Criterion
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import IsoDate, StrictInput, responses
+from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
@@ -144,8 +144,8 @@ class NodeIn(StrictInput):
     name: str = Field(..., min_length=1, max_length=200)
     country: str = Field(..., min_length=2, max_length=2)
     activities: list[str] = Field(default_factory=list, max_length=10)
-    site_id: StrictInt | None = None
-    partner_id: StrictInt | None = Field(None, description="The registry's business partner.")
+    site_id: StrictId | None = None
+    partner_id: StrictId | None = Field(None, description="The registry's business partner.")
     impact: Rating = Rating.MEDIUM
     position: StrictInt | None = Field(None, ge=1, le=10000)
 
@@ -156,8 +156,8 @@ class NodePatch(StrictInput):
     name: str | None = Field(None, min_length=1, max_length=200)
     country: str | None = Field(None, min_length=2, max_length=2)
     activities: list[str] | None = Field(None, max_length=10)
-    site_id: StrictInt | None = None
-    partner_id: StrictInt | None = None
+    site_id: StrictId | None = None
+    partner_id: StrictId | None = None
     impact: Rating | None = None
     position: StrictInt | None = Field(None, ge=1, le=10000)
 
@@ -246,10 +246,10 @@ class HeatMapsOut(Schema):
 class ActionIn(StrictInput):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=10000)
-    node_id: StrictInt | None = None
+    node_id: StrictId | None = None
     msc_category: StrictInt | None = Field(None, ge=1, le=12)
-    criterion_id: StrictInt | None = Field(None, description="A catalog criterion's id.")
-    owner_id: StrictInt | None = None
+    criterion_id: StrictId | None = Field(None, description="A catalog criterion's id.")
+    owner_id: StrictId | None = None
     due_date: IsoDate | None = None
     status: ActionStatus = ActionStatus.OPEN
 
@@ -257,10 +257,10 @@ class ActionIn(StrictInput):
 class ActionPatch(StrictInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=10000)
-    owner_id: StrictInt | None = None
+    owner_id: StrictId | None = None
     due_date: IsoDate | None = None
     status: ActionStatus | None = None
-    evidence_id: StrictInt | None = Field(None, description="Evidence of completion.")
+    evidence_id: StrictId | None = Field(None, description="Evidence of completion.")
     completion_note: str | None = Field(None, max_length=10000)
 
 
@@ -326,7 +326,7 @@ def import_reference_set(request, file: File[UploadedFile]):
     "/reference-sets/{reference_set_id}/indicators", response=responses({200: list[IndicatorOut]})
 )
 @paginate(Pagination)
-def list_indicators(request, reference_set_id: int, country: str | None = None):
+def list_indicators(request, reference_set_id: Id, country: str | None = None):
     require(request, Perm.VIEW)
     ref = get_object_or_404(services.reference_sets(request.org), pk=reference_set_id)
     indicators = ref.indicators.all()
@@ -351,13 +351,13 @@ def create_assessment(request, payload: AssessmentIn):
 
 
 @router.get("/assessments/{assessment_id}", response=responses({200: AssessmentOut}))
-def get_assessment(request, assessment_id: int):
+def get_assessment(request, assessment_id: Id):
     require(request, Perm.VIEW)
     return _assessment(request, assessment_id)
 
 
 @router.patch("/assessments/{assessment_id}", response=responses({200: AssessmentOut}))
-def update_assessment(request, assessment_id: int, payload: AssessmentPatch):
+def update_assessment(request, assessment_id: Id, payload: AssessmentPatch):
     require(request, Perm.CHANGE)
     data = payload.given()
     return services.update_assessment(
@@ -366,13 +366,13 @@ def update_assessment(request, assessment_id: int, payload: AssessmentPatch):
 
 
 @router.get("/assessments/{assessment_id}/readiness", response=responses({200: ReadinessOut}))
-def get_readiness(request, assessment_id: int):
+def get_readiness(request, assessment_id: Id):
     require(request, Perm.VIEW)
     return services.readiness(_assessment(request, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/sign-off", response=responses({200: AssessmentOut}))
-def sign_off(request, assessment_id: int):
+def sign_off(request, assessment_id: Id):
     require(request, Perm.CHANGE)
     return services.sign_off(
         request.org, request.user, _assessment(request, assessment_id), request.role
@@ -380,7 +380,7 @@ def sign_off(request, assessment_id: int):
 
 
 @router.post("/assessments/{assessment_id}/copy-forward", response=responses({201: AssessmentOut}))
-def copy_forward(request, assessment_id: int, payload: CopyIn):
+def copy_forward(request, assessment_id: Id, payload: CopyIn):
     require(request, Perm.CHANGE)
     new = services.copy_forward(
         request.org, request.user, _assessment(request, assessment_id), title=payload.title
@@ -389,7 +389,7 @@ def copy_forward(request, assessment_id: int, payload: CopyIn):
 
 
 @router.get("/assessments/{assessment_id}/report.pdf", response=responses({200: None}))
-def report_pdf(request, assessment_id: int):
+def report_pdf(request, assessment_id: Id):
     require(request, Perm.VIEW)
     assessment = _assessment(request, assessment_id)
     data = exports.build_pdf(assessment, request.user)
@@ -397,7 +397,7 @@ def report_pdf(request, assessment_id: int):
 
 
 @router.get("/assessments/{assessment_id}/report.xlsx", response=responses({200: None}))
-def report_xlsx(request, assessment_id: int):
+def report_xlsx(request, assessment_id: Id):
     require(request, Perm.VIEW)
     assessment = _assessment(request, assessment_id)
     data = exports.build_xlsx(assessment, request.user)
@@ -407,13 +407,13 @@ def report_xlsx(request, assessment_id: int):
 # -- step 1 ----------------------------------------------------------------------------------
 @router.get("/assessments/{assessment_id}/lanes", response=responses({200: list[LaneOut]}))
 @paginate(Pagination)
-def list_lanes(request, assessment_id: int):
+def list_lanes(request, assessment_id: Id):
     require(request, Perm.VIEW)
     return _assessment(request, assessment_id).lanes.all()
 
 
 @router.post("/assessments/{assessment_id}/lanes", response=responses({201: LaneOut}))
-def create_lane(request, assessment_id: int, payload: LaneIn):
+def create_lane(request, assessment_id: Id, payload: LaneIn):
     require(request, Perm.CHANGE)
     lane = services.create_lane(
         request.org, request.user, _assessment(request, assessment_id), **payload.dict()
@@ -422,7 +422,7 @@ def create_lane(request, assessment_id: int, payload: LaneIn):
 
 
 @router.post("/assessments/{assessment_id}/lanes/import", response=responses({200: LaneImportOut}))
-def import_lanes(request, assessment_id: int, file: File[UploadedFile]):
+def import_lanes(request, assessment_id: Id, file: File[UploadedFile]):
     require(request, Perm.CHANGE)
     return services.import_lanes_csv(
         request.org, request.user, _assessment(request, assessment_id), file
@@ -430,13 +430,13 @@ def import_lanes(request, assessment_id: int, file: File[UploadedFile]):
 
 
 @router.get("/lanes/{lane_id}", response=responses({200: LaneOut}))
-def get_lane(request, lane_id: int):
+def get_lane(request, lane_id: Id):
     require(request, Perm.VIEW)
     return _get(request, Lane, lane_id)
 
 
 @router.patch("/lanes/{lane_id}", response=responses({200: LaneOut}))
-def update_lane(request, lane_id: int, payload: LanePatch):
+def update_lane(request, lane_id: Id, payload: LanePatch):
     require(request, Perm.CHANGE)
     data = payload.given()
     return services.update_lane(
@@ -445,14 +445,14 @@ def update_lane(request, lane_id: int, payload: LanePatch):
 
 
 @router.delete("/lanes/{lane_id}", response=responses({204: None}))
-def delete_lane(request, lane_id: int):
+def delete_lane(request, lane_id: Id):
     require(request, Perm.CHANGE)
     services.delete_lane(request.org, request.user, _get(request, Lane, lane_id, "assessment"))
     return Status(204, None)
 
 
 @router.get("/lanes/{lane_id}/diagram.svg", response=responses({200: None}))
-def lane_diagram(request, lane_id: int):
+def lane_diagram(request, lane_id: Id):
     require(request, Perm.VIEW)
     svg = exports.lane_diagram(_get(request, Lane, lane_id))
     return HttpResponse(svg, content_type="image/svg+xml")
@@ -460,7 +460,7 @@ def lane_diagram(request, lane_id: int):
 
 @router.get("/lanes/{lane_id}/nodes", response=responses({200: list[NodeOut]}))
 @paginate(Pagination)
-def list_nodes(request, lane_id: int):
+def list_nodes(request, lane_id: Id):
     require(request, Perm.VIEW)
     return _get(request, Lane, lane_id).nodes.all()
 
@@ -480,7 +480,7 @@ def _node_fields(request, data: dict) -> dict:
 
 
 @router.post("/lanes/{lane_id}/nodes", response=responses({201: NodeOut}))
-def add_node(request, lane_id: int, payload: NodeIn):
+def add_node(request, lane_id: Id, payload: NodeIn):
     require(request, Perm.CHANGE)
     lane = _get(request, Lane, lane_id, "assessment")
     node = services.add_node(
@@ -490,13 +490,13 @@ def add_node(request, lane_id: int, payload: NodeIn):
 
 
 @router.get("/nodes/{node_id}", response=responses({200: NodeOut}))
-def get_node(request, node_id: int):
+def get_node(request, node_id: Id):
     require(request, Perm.VIEW)
     return _get(request, LaneNode, node_id)
 
 
 @router.patch("/nodes/{node_id}", response=responses({200: NodeOut}))
-def update_node(request, node_id: int, payload: NodePatch):
+def update_node(request, node_id: Id, payload: NodePatch):
     require(request, Perm.CHANGE)
     node = _get(request, LaneNode, node_id, "lane__assessment")
     data = payload.dict(exclude_unset=True)
@@ -507,7 +507,7 @@ def update_node(request, node_id: int, payload: NodePatch):
 
 
 @router.delete("/nodes/{node_id}", response=responses({204: None}))
-def delete_node(request, node_id: int):
+def delete_node(request, node_id: Id):
     require(request, Perm.CHANGE)
     node = _get(request, LaneNode, node_id, "lane__assessment")
     services.delete_node(request.org, request.user, node)
@@ -517,7 +517,7 @@ def delete_node(request, node_id: int):
 # -- step 2 ----------------------------------------------------------------------------------
 @router.get("/assessments/{assessment_id}/threats", response=responses({200: list[ThreatOut]}))
 @paginate(Pagination)
-def list_threats(request, assessment_id: int, filters: Query[ThreatFilters]):
+def list_threats(request, assessment_id: Id, filters: Query[ThreatFilters]):
     require(request, Perm.VIEW)
     threats = _assessment(request, assessment_id).threats.all()
     if filters.country:
@@ -531,7 +531,7 @@ def list_threats(request, assessment_id: int, filters: Query[ThreatFilters]):
     "/assessments/{assessment_id}/threats/accept-suggestions",
     response=responses({200: ReadinessOut}),
 )
-def accept_suggestions(request, assessment_id: int):
+def accept_suggestions(request, assessment_id: Id):
     require(request, Perm.CHANGE)
     assessment = _assessment(request, assessment_id)
     services.accept_suggestions(request.org, request.user, assessment)
@@ -539,13 +539,13 @@ def accept_suggestions(request, assessment_id: int):
 
 
 @router.get("/threats/{threat_id}", response=responses({200: ThreatOut}))
-def get_threat(request, threat_id: int):
+def get_threat(request, threat_id: Id):
     require(request, Perm.VIEW)
     return _get(request, CountryThreat, threat_id)
 
 
 @router.patch("/threats/{threat_id}", response=responses({200: ThreatOut}))
-def rate_threat(request, threat_id: int, payload: ThreatPatch):
+def rate_threat(request, threat_id: Id, payload: ThreatPatch):
     require(request, Perm.CHANGE)
     threat = _get(request, CountryThreat, threat_id, "assessment")
     data = {k: v for k, v in payload.dict().items() if v is not None}
@@ -558,7 +558,7 @@ def rate_threat(request, threat_id: int, payload: ThreatPatch):
     response=responses({200: list[VulnerabilityOut]}),
 )
 @paginate(Pagination)
-def list_vulnerabilities(request, assessment_id: int, node_id: int | None = None):
+def list_vulnerabilities(request, assessment_id: Id, node_id: Id | None = None):
     require(request, Perm.VIEW)
     vulns = _assessment(request, assessment_id).vulnerabilities.select_related("node")
     if node_id:
@@ -567,13 +567,13 @@ def list_vulnerabilities(request, assessment_id: int, node_id: int | None = None
 
 
 @router.get("/vulnerabilities/{vulnerability_id}", response=responses({200: VulnerabilityOut}))
-def get_vulnerability(request, vulnerability_id: int):
+def get_vulnerability(request, vulnerability_id: Id):
     require(request, Perm.VIEW)
     return _get(request, Vulnerability, vulnerability_id, "node")
 
 
 @router.patch("/vulnerabilities/{vulnerability_id}", response=responses({200: VulnerabilityOut}))
-def rate_vulnerability(request, vulnerability_id: int, payload: VulnerabilityPatch):
+def rate_vulnerability(request, vulnerability_id: Id, payload: VulnerabilityPatch):
     require(request, Perm.CHANGE)
     vuln = _get(request, Vulnerability, vulnerability_id, "node", "assessment")
     return services.rate_vulnerability(request.org, request.user, vuln, **payload.dict())
@@ -591,7 +591,7 @@ class CountOut(Schema):
     "/assessments/{assessment_id}/countries/{country}/rate-open",
     response=responses({200: CountOut}),
 )
-def rate_open_threats(request, assessment_id: int, country: str, payload: BulkRatingIn):
+def rate_open_threats(request, assessment_id: Id, country: str, payload: BulkRatingIn):
     require(request, Perm.CHANGE)
     assessment = _assessment(request, assessment_id)
     count = services.rate_open_threats_of_country(
@@ -601,7 +601,7 @@ def rate_open_threats(request, assessment_id: int, country: str, payload: BulkRa
 
 
 @router.post("/nodes/{node_id}/vulnerabilities/rate-open", response=responses({200: CountOut}))
-def rate_open_vulnerabilities(request, node_id: int, payload: BulkRatingIn):
+def rate_open_vulnerabilities(request, node_id: Id, payload: BulkRatingIn):
     require(request, Perm.CHANGE)
     node = _get(request, LaneNode, node_id, "lane__assessment")
     count = services.rate_open_vulnerabilities_of_node(
@@ -630,13 +630,13 @@ def _risk_out(risk) -> dict:
 
 @router.get("/assessments/{assessment_id}/risks", response=responses({200: list[RiskOut]}))
 @paginate(Pagination)
-def list_risks(request, assessment_id: int):
+def list_risks(request, assessment_id: Id):
     require(request, Perm.VIEW)
     return [_risk_out(r) for r in services.risks(_assessment(request, assessment_id))]
 
 
 @router.get("/assessments/{assessment_id}/heatmaps", response=responses({200: HeatMapsOut}))
-def heatmaps(request, assessment_id: int):
+def heatmaps(request, assessment_id: Id):
     require(request, Perm.VIEW)
     assessment = _assessment(request, assessment_id)
     return {
@@ -647,7 +647,7 @@ def heatmaps(request, assessment_id: int):
 
 @router.get("/assessments/{assessment_id}/actions", response=responses({200: list[ActionOut]}))
 @paginate(Pagination)
-def list_actions(request, assessment_id: int):
+def list_actions(request, assessment_id: Id):
     require(request, Perm.VIEW)
     return _assessment(request, assessment_id).actions.all()
 
@@ -668,7 +668,7 @@ def _action_fields(request, data: dict) -> dict:
 
 
 @router.post("/assessments/{assessment_id}/actions", response=responses({201: ActionOut}))
-def create_action(request, assessment_id: int, payload: ActionIn):
+def create_action(request, assessment_id: Id, payload: ActionIn):
     require(request, Perm.CHANGE)
     assessment = _assessment(request, assessment_id)
     fields = _action_fields(request, payload.dict())
@@ -676,13 +676,13 @@ def create_action(request, assessment_id: int, payload: ActionIn):
 
 
 @router.get("/actions/{action_id}", response=responses({200: ActionOut}))
-def get_action(request, action_id: int):
+def get_action(request, action_id: Id):
     require(request, Perm.VIEW)
     return _get(request, Action, action_id)
 
 
 @router.patch("/actions/{action_id}", response=responses({200: ActionOut}))
-def update_action(request, action_id: int, payload: ActionPatch):
+def update_action(request, action_id: Id, payload: ActionPatch):
     require(request, Perm.CHANGE)
     action = _get(request, Action, action_id, "assessment")
     data = payload.dict(exclude_unset=True)
@@ -695,7 +695,7 @@ def update_action(request, action_id: int, payload: ActionPatch):
 
 
 @router.delete("/actions/{action_id}", response=responses({204: None}))
-def delete_action(request, action_id: int):
+def delete_action(request, action_id: Id):
     require(request, Perm.CHANGE)
     services.delete_action(
         request.org, request.user, _get(request, Action, action_id, "assessment")

@@ -10,7 +10,7 @@ from openctpat.accounts.api_auth import require
 from openctpat.accounts.roles import Perm
 from openctpat.core.errors import PermissionDenied
 from openctpat.core.pagination import Pagination
-from openctpat.core.schemas import StrictInput, responses
+from openctpat.core.schemas import Id, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 
 from . import services
@@ -85,7 +85,7 @@ class AlertOut(Schema):
 
 class AlertFilters(Schema):
     status: AlertStatus | None = None
-    partner_id: int | None = None
+    partner_id: Id | None = None
 
 
 class DecisionIn(StrictInput):
@@ -194,27 +194,27 @@ def list_alerts(request, filters: Query[AlertFilters]):
 
 
 @router.get("/screening/alerts/{alert_id}", response=responses({200: AlertOut}))
-def get_alert(request, alert_id: int):
+def get_alert(request, alert_id: Id):
     require(request, Perm.VIEW)
     return _alert(request, alert_id)
 
 
 @router.post("/screening/alerts/{alert_id}/false-positive", response=responses({200: AlertOut}))
-def false_positive(request, alert_id: int, payload: DecisionIn):
+def false_positive(request, alert_id: Id, payload: DecisionIn):
     require(request, Perm.CHANGE)
     alert = _alert(request, alert_id)
     return services.mark_false_positive(request.org, request.user, alert, payload.reason)
 
 
 @router.post("/screening/alerts/{alert_id}/true-match", response=responses({200: AlertOut}))
-def true_match(request, alert_id: int, payload: DecisionIn):
+def true_match(request, alert_id: Id, payload: DecisionIn):
     require(request, Perm.CHANGE)
     alert = _alert(request, alert_id)
     return services.mark_true_match(request.org, request.user, alert, payload.reason)
 
 
 @router.post("/screening/alerts/{alert_id}/confirm", response=responses({200: AlertOut}))
-def confirm(request, alert_id: int, payload: ConfirmIn):
+def confirm(request, alert_id: Id, payload: ConfirmIn):
     require(request, Perm.CHANGE)
     alert = _alert(request, alert_id)
     return services.confirm_true_match(
@@ -224,14 +224,14 @@ def confirm(request, alert_id: int, payload: ConfirmIn):
 
 @router.get("/partners/{partner_id}/screenings", response=responses({200: list[ScreeningOut]}))
 @paginate(Pagination)
-def partner_screenings(request, partner_id: int):
+def partner_screenings(request, partner_id: Id):
     require(request, Perm.VIEW)
     partner = get_object_or_404(BusinessPartner.objects.for_org(request.org), pk=partner_id)
     return partner.screenings.prefetch_related("versions")
 
 
 @router.post("/partners/{partner_id}/screen", response=responses({201: ScreeningOut}))
-def screen_partner(request, partner_id: int):
+def screen_partner(request, partner_id: Id):
     require(request, Perm.CHANGE)
     partner = get_object_or_404(BusinessPartner.objects.for_org(request.org), pk=partner_id)
     found = services.screen_partner(request.org, partner, reason="manual", actor=request.user)
