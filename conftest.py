@@ -1,6 +1,8 @@
 import pytest
 from django.test import Client
 
+from openctpat.core import concurrency
+
 from openctpat.accounts.middleware import SESSION_ORG_KEY
 from openctpat.accounts.roles import Role
 from openctpat.testing import add_member, make_org, make_user, owner_of, token_for
@@ -48,3 +50,10 @@ def api(db):
 @pytest.fixture
 def user(db):
     return make_user()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The test's own body is set-up code; services it calls must lock the rows they save."""
+    with concurrency.test_code():
+        return (yield)

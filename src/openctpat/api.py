@@ -9,6 +9,7 @@ from openctpat.accounts.api import router as accounts_router
 from openctpat.accounts.api_auth import SessionAuth, TokenAuth
 from openctpat.catalog.api import router as catalog_router
 from openctpat.core.api import router as audit_router
+from openctpat.core.concurrency import StaleEdit
 from openctpat.core.errors import DomainError
 from openctpat.inspections.api import router as inspections_router
 from openctpat.inspections.export_api import export_router as inspection_exports_router
@@ -24,7 +25,10 @@ api = NinjaAPI(
         "Run a CTPAT program over HTTP. Authenticate with a personal API token "
         "(`Authorization: Bearer ctpat_...`) or a signed-in browser session. "
         'Every error has the shape `{"error": {"code", "message", "fields"}}`; '
-        'lists take `limit` and `offset` and return `{"items", "count"}`.'
+        'lists take `limit` and `offset` and return `{"items", "count"}`. '
+        "An object's answers carry an `ETag`; send it back as `If-Match` with a change and "
+        "the change is refused with 409 (code `stale`, the stored values in `current`) if "
+        "someone else changed the object since you read it."
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
@@ -40,10 +44,10 @@ api.add_router("/", inspections_router)
 api.add_router("/", inspection_exports_router)
 
 
-def error(request, status: int, code: str, message: str, fields: dict | None = None):
+def error(request, status: int, code: str, message: str, fields: dict | None = None, **extra):
     return api.create_response(
         request,
-        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        {"error": {"code": code, "message": message, "fields": fields or {}, **extra}},
         status=status,
     )
 
@@ -80,6 +84,14 @@ def on_http_error(request, exc):
         429: "throttled",
     }
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(StaleEdit)
+def on_stale_edit(request, exc):
+    """409 with the row as it is now, so the client can redo its change on top of it."""
+    response = error(request, 409, exc.code, exc.message, exc.field_errors, current=exc.current)
+    response["ETag"] = f'"{exc.version}"'
+    return response
 
 
 @api.exception_handler(DomainError)

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
 from openctpat.core.ctpat import EntityType
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, StrictId, StrictInput, responses
 
@@ -152,9 +153,7 @@ def list_members(request):
 
 
 def _member(request, membership_id: Id) -> Membership:
-    return get_object_or_404(
-        Membership.objects.for_org(request.org).select_related("user"), pk=membership_id
-    )
+    return get_for_org(request, Membership, membership_id, "user")
 
 
 @router.get("/members/{membership_id}", response=responses({200: MemberOut}), tags=["members"])
@@ -201,13 +200,13 @@ def create_invitation(request, payload: InvitationIn):
 )
 def get_invitation(request, invitation_id: Id):
     require(request, Perm.MANAGE_MEMBERS)
-    return get_object_or_404(Invitation.objects.for_org(request.org), pk=invitation_id)
+    return get_for_org(request, Invitation, invitation_id)
 
 
 @router.delete("/invitations/{invitation_id}", response=responses({204: None}), tags=["members"])
 def revoke_invitation(request, invitation_id: Id):
     require(request, Perm.MANAGE_MEMBERS)
-    invitation = get_object_or_404(Invitation.objects.for_org(request.org), pk=invitation_id)
+    invitation = get_for_org(request, Invitation, invitation_id)
     services.revoke_invitation(request.org, request.user, invitation)
     return Status(204, None)
 
@@ -236,14 +235,12 @@ def create_token(request, payload: TokenIn):
 @router.get("/tokens/{token_id}", response=responses({200: TokenOut}), tags=["tokens"])
 def get_token(request, token_id: Id):
     require(request, Perm.MANAGE_TOKENS)
-    return get_object_or_404(
-        ApiToken.objects.for_org(request.org).select_related("user"), pk=token_id
-    )
+    return get_for_org(request, ApiToken, token_id, "user")
 
 
 @router.delete("/tokens/{token_id}", response=responses({204: None}), tags=["tokens"])
 def revoke_token(request, token_id: Id):
     require(request, Perm.MANAGE_TOKENS)
-    token = get_object_or_404(ApiToken.objects.for_org(request.org), pk=token_id)
+    token = get_for_org(request, ApiToken, token_id)
     services.revoke_api_token(request.org, request.user, token)
     return Status(204, None)

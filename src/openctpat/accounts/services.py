@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from openctpat.core import audit
+from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.ctpat import EntityType
@@ -83,6 +83,7 @@ def _apply_organisation_fields(org: Organisation, fields: dict) -> None:
 
 @transaction.atomic
 def update_organisation(org: Organisation, actor: User, **fields) -> Organisation:
+    concurrency.lock(org)
     before = audit.snapshot(org, ORGANISATION_FIELDS)
     _apply_organisation_fields(org, fields)
     org.save()
@@ -114,6 +115,12 @@ def _record_role_change(org, actor, membership, old: str | None, new: str | None
     )
 
 
+def _lock_members(org, membership: Membership) -> None:
+    """The organisation first, then the member: two owners demoted at once keep one owner."""
+    concurrency.lock(org)
+    concurrency.lock(membership)
+
+
 def _owners(org) -> int:
     return Membership.objects.for_org(org).filter(role=Role.OWNER).count()
 
@@ -123,6 +130,7 @@ def change_role(org, actor: User, membership: Membership, role: str) -> Membersh
     _check_role(role)
     if membership.organisation_id != org.pk:
         raise NotFound("No such member.")
+    _lock_members(org, membership)
     if membership.role == role:
         return membership
     if membership.role == Role.OWNER and _owners(org) <= 1:
@@ -143,7 +151,9 @@ def _cap_tokens(org, actor: User, membership: Membership) -> None:
 
 
 def _revoke_tokens(org, actor: User, **filters) -> None:
-    tokens = ApiToken.objects.for_org(org).filter(revoked_at__isnull=True, **filters)
+    tokens = concurrency.lock_all(
+        ApiToken.objects.for_org(org).filter(revoked_at__isnull=True, **filters)
+    )
     for token in tokens:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
@@ -154,6 +164,7 @@ def _revoke_tokens(org, actor: User, **filters) -> None:
 def remove_member(org, actor: User, membership: Membership) -> None:
     if membership.organisation_id != org.pk:
         raise NotFound("No such member.")
+    _lock_members(org, membership)
     if membership.role == Role.OWNER and _owners(org) <= 1:
         raise Conflict("The organisation must keep at least one owner.")
     _revoke_tokens(org, actor, user=membership.user)
@@ -226,6 +237,9 @@ def find_invitation(raw_token: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(raw_token: str, user: User) -> Membership:
     invitation = find_invitation(raw_token)
+    concurrency.lock(invitation)
+    if invitation.status != "pending":  # accepted or revoked while this request ran
+        raise Conflict(f"This invitation is already {invitation.status}.")
     if invitation.email.lower() != user.email.lower():
         raise PermissionDenied(
             f"This invitation is for {invitation.email}; sign in with that address to accept it."
@@ -251,6 +265,7 @@ def accept_invitation(raw_token: str, user: User) -> Membership:
 def revoke_invitation(org, actor: User, invitation: Invitation) -> None:
     if invitation.organisation_id != org.pk:
         raise NotFound("No such invitation.")
+    concurrency.lock(invitation)
     if invitation.status != "pending":
         raise Conflict(f"This invitation is already {invitation.status}.")
     invitation.revoked_at = timezone.now()
@@ -304,6 +319,7 @@ def create_api_token(
 def revoke_api_token(org, actor: User, token: ApiToken) -> None:
     if token.organisation_id != org.pk:
         raise NotFound("No such token.")
+    concurrency.lock(token)
     if token.revoked_at:
         raise Conflict("This token is already revoked.")
     _revoke_tokens(org, actor, pk=token.pk)

@@ -5,13 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from openctpat.core.audit import Action
 from openctpat.core.errors import DomainError
+from openctpat.core.pages import get_for_org
 
 from . import mfa, services
 from .decorators import org_view
@@ -142,9 +143,7 @@ def members(request):
 @org_view(Perm.MANAGE_MEMBERS)
 @require_POST
 def member_role(request, pk):
-    membership = get_object_or_404(
-        Membership.objects.for_org(request.org).select_related("user"), pk=pk
-    )
+    membership = get_for_org(request, Membership, pk, "user")
     try:
         services.change_role(request.org, request.user, membership, request.POST.get("role", ""))
     except DomainError as exc:
@@ -165,9 +164,7 @@ def member_role(request, pk):
 @org_view(Perm.MANAGE_MEMBERS)
 @require_POST
 def member_remove(request, pk):
-    membership = get_object_or_404(
-        Membership.objects.for_org(request.org).select_related("user"), pk=pk
-    )
+    membership = get_for_org(request, Membership, pk, "user")
     email = membership.user.email
     services.remove_member(request.org, request.user, membership)
     messages.success(request, f"{email} no longer has access to {request.org.name}.")
@@ -177,7 +174,7 @@ def member_remove(request, pk):
 @org_view(Perm.MANAGE_MEMBERS)
 @require_POST
 def invitation_revoke(request, pk):
-    invitation = get_object_or_404(Invitation.objects.for_org(request.org), pk=pk)
+    invitation = get_for_org(request, Invitation, pk)
     services.revoke_invitation(request.org, request.user, invitation)
     messages.success(request, f"Invitation for {invitation.email} revoked.")
     return redirect("accounts:members")
@@ -251,7 +248,7 @@ def tokens(request):
 @org_view(Perm.MANAGE_TOKENS)
 @require_POST
 def token_revoke(request, pk):
-    token = get_object_or_404(ApiToken.objects.for_org(request.org), pk=pk)
+    token = get_for_org(request, ApiToken, pk)
     services.revoke_api_token(request.org, request.user, token)
     messages.success(request, f"Token '{token.name}' revoked.")
     return redirect("accounts:tokens")

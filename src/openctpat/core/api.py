@@ -1,11 +1,11 @@
 import datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from openctpat.accounts.api_auth import require
 from openctpat.accounts.roles import Perm
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 
 from . import services
@@ -67,4 +67,4 @@ def verify_audit(request):
 @router.get("/{entry_id}", response=responses({200: AuditEntryOut}), summary="One audit entry")
 def get_audit_entry(request, entry_id: Id):
     require(request, Perm.VIEW_AUDIT)
-    return get_object_or_404(AuditEntry.objects.for_org(request.org), pk=entry_id)
+    return get_for_org(request, AuditEntry, entry_id)

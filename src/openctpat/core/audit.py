@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from . import concurrency
 from .models import GENESIS_HASH, AuditEntry
 
 
@@ -242,16 +243,35 @@ def record_created(organisation, actor, obj, fields) -> None:
 
 
 def update_audited(organisation, actor, obj, values: dict, fields):
-    """Set ``values`` on ``obj``, save it, and record what changed among ``fields``."""
-    before = snapshot(obj, fields)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.updated_by = actor
-    obj.save()
-    record_changes(Action.UPDATE, organisation, actor, obj, diff(before, snapshot(obj, fields)))
+    """Set ``values`` on ``obj``'s locked row, save only those, and record what changed.
+
+    The row is re-read under a lock first (``concurrency.lock``), so the diff is against
+    what is stored and the fields the caller did not give keep what others saved meanwhile.
+    """
+    with transaction.atomic():
+        concurrency.lock(obj)
+        before = snapshot(obj, fields)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        if hasattr(obj, "updated_by_id"):
+            obj.updated_by = actor
+        if obj._state.adding:
+            obj.save()
+        else:
+            obj.save(update_fields=_written_fields(obj, values))
+        record_changes(Action.UPDATE, organisation, actor, obj, diff(before, snapshot(obj, fields)))
     return obj
 
 
+def _written_fields(obj, values: dict) -> list[str]:
+    """The columns an update writes: the given ones plus who changed the row and when."""
+    names = {obj._meta.get_field(name).name for name in values}
+    names |= {f.name for f in obj._meta.concrete_fields if f.name in ("updated_at", "updated_by")}
+    return sorted(names)
+
+
 def delete_audited(organisation, actor, obj, fields) -> None:
-    record_changes(Action.DELETE, organisation, actor, obj, diff(snapshot(obj, fields), {}))
-    obj.delete()
+    with transaction.atomic():
+        concurrency.lock(obj)
+        record_changes(Action.DELETE, organisation, actor, obj, diff(snapshot(obj, fields), {}))
+        obj.delete()

@@ -1,6 +1,32 @@
 from django import forms
 
 from .audit import Action
+from .concurrency import version_of
+
+
+class VersionedForm(forms.Form):
+    """An edit form that says which version of the row it was filled from (``version``).
+
+    Saving it after someone else changed the row is refused instead of overwriting them.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if instance is not None and instance.pk is not None:
+            self.initial["version"] = version_of(instance)
+
+    @classmethod
+    def value_fields(cls) -> list[str]:
+        """The fields that hold the row's values (all but the version)."""
+        return [name for name in cls.base_fields if name != "version"]
+
+    def clean(self):
+        """The version is a precondition of the write, not one of the values written."""
+        cleaned = super().clean()
+        cleaned.pop("version", None)
+        return cleaned
 
 
 class AuditFilterForm(forms.Form):

@@ -7,6 +7,8 @@ from datetime import UTC
 from django.conf import settings
 from django.db import models
 
+from . import concurrency
+
 GENESIS_HASH = "0" * 64
 
 
@@ -37,6 +39,14 @@ class OrgOwnedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if settings.CTPAT_CHECK_ROW_LOCKS and self.pk is not None and not self._state.adding:
+            concurrency.check_locked(self)
+        super().save(*args, **kwargs)
+        # A row this transaction wrote is locked by it until the end (PostgreSQL row locks;
+        # SQLite's database lock), so it may be saved again without another re-read.
+        concurrency.mark_locked(self)
 
 
 class ActionStatus(models.TextChoices):

@@ -1,16 +1,37 @@
 """What every app's page views share: tenant lookups, the change check, form submission."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from openctpat.accounts.roles import Perm, has_perm
 
+from . import concurrency
 from .errors import DomainError, PermissionDenied
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def get_for_org(request, model, pk, *related):
-    """One of the request's organisation's objects, or 404 (another organisation's too)."""
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
+    """One of the request's organisation's objects, or 404 (another organisation's too).
+
+    ``model`` may be a model or one of its querysets (with the annotations a page needs).
+
+    The first object a request looks up is the one it is about: a write names the version it
+    read (``If-Match`` on the API, the form's hidden ``version``), and the write is refused
+    with a 409 if the row has changed since; answers about it carry its ``ETag``.
+    """
+    queryset = model if isinstance(model, QuerySet) else model.objects.all()
+    obj = get_object_or_404(queryset.for_org(request.org).select_related(*related), pk=pk)
+    if getattr(request, "primary_object", None) is None:
+        request.primary_object = obj
+        if request.method in WRITE_METHODS:
+            if request.path.startswith("/api/"):
+                version = concurrency.parse_if_match(request.headers.get("If-Match"))
+                concurrency.expect(obj, version)
+            else:  # a form: the refusal comes from the write, so the form can show it
+                concurrency.expect(obj, request.POST.get("version"), check_now=False)
+    return obj
 
 
 def can_change(request) -> bool:
@@ -34,21 +55,43 @@ def apply_domain_error(form, exc) -> None:
         form.add_error(None, exc.message)
 
 
-def submit(request, form, call, on_error=apply_domain_error) -> bool:
+def submit(request, form, call, on_error=apply_domain_error, *, obj=None) -> bool:
     """Run ``call(cleaned_data)`` for a valid POSTed form; a domain error lands on the form.
 
-    A refusal (only owners, only authorised issuers…) is not a form error: it is a 403.
+    A refusal (only owners, only authorised issuers…) is not a form error: it is a 403. A
+    form saved over someone else's newer edit is refused (409) and shown again with what
+    changed, carrying the new version so that saving again is a deliberate choice. ``obj``
+    names the row the form edits when the page did not look it up by id (a settings page).
     """
     if request.method != "POST":
         return False
     require_change(request)
     if not form.is_valid():
         return False
+    if obj is not None:
+        version = request.POST.get(form.add_prefix("version"))
+        concurrency.expect(obj, version, check_now=False)
     try:
         call(form.cleaned_data)
     except PermissionDenied:
         raise
+    except concurrency.StaleEdit as exc:
+        show_stale_edit(request, form, exc)
+        return False
     except DomainError as exc:
         on_error(form, exc)
         return False
     return True
+
+
+def show_stale_edit(request, form, exc) -> None:
+    request.stale_edit = True
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = exc.version
+    now = [
+        f"{form.fields[name].label or name}: {exc.current[key]!s:.80}"
+        for name in form.fields
+        if (key := name if name in exc.current else f"{name}_id") in exc.current
+        and name != "version"
+    ]
+    form.add_error(None, exc.message + (" Now stored: " + "; ".join(now) if now else ""))

@@ -46,6 +46,7 @@ class ErrorDetail(Schema):
     code: str
     message: str
     fields: dict[str, list[str]]
+    current: dict | None = None  # a 409 for a stale edit: the object as stored now
 
 
 class ErrorOut(Schema):

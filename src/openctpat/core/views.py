@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.models import ApiToken, Invitation, Membership
@@ -11,6 +11,7 @@ from . import services
 from .audit import verify_chains
 from .forms import AuditFilterForm
 from .models import AuditEntry
+from .pages import get_for_org
 
 
 @org_view(Perm.VIEW)
@@ -46,7 +47,7 @@ def audit_list(request):
 
 @org_view(Perm.VIEW_AUDIT)
 def audit_detail(request, pk):
-    entry = get_object_or_404(AuditEntry.objects.for_org(request.org), pk=pk)
+    entry = get_for_org(request, AuditEntry, pk)
     return render(request, "core/audit_detail.html", {"entry": entry})
 
 

@@ -20,6 +20,7 @@ from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.core.errors import NotFound, invalid
 from openctpat.core.models import ActionStatus
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
@@ -639,12 +640,10 @@ class IncidentFilters(Schema):
 
 
 # -- lookups ---------------------------------------------------------------------------------
-def _get(request, model, pk, *related):
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
 
 
 def _optional(request, model, pk):
-    return _get(request, model, pk) if pk is not None else None
+    return get_for_org(request, model, pk) if pk is not None else None
 
 
 REFS = {
@@ -684,7 +683,7 @@ def _inspections(request):
 
 
 def _inspection(request, pk) -> Inspection:
-    return get_object_or_404(_inspections(request), pk=pk)
+    return get_for_org(request, _inspections(request), pk)
 
 
 def _batches(request):
@@ -716,7 +715,7 @@ def _incidents(request):
 
 
 def _incident(request, pk) -> Incident:
-    return get_object_or_404(_incidents(request), pk=pk)
+    return get_for_org(request, _incidents(request), pk)
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -752,20 +751,20 @@ def create_checklist(request, payload: ChecklistIn):
 @router.get("/checklists/{checklist_id}", response=responses({200: ChecklistDetailOut}))
 def get_checklist(request, checklist_id: Id):
     require(request, Perm.VIEW)
-    return get_object_or_404(_checklists(request), pk=checklist_id)
+    return get_for_org(request, _checklists(request), checklist_id)
 
 
 @router.patch("/checklists/{checklist_id}", response=responses({200: ChecklistDetailOut}))
 def update_checklist(request, checklist_id: Id, payload: ChecklistPatch):
     require(request, Perm.CHANGE)
-    template = get_object_or_404(_checklists(request), pk=checklist_id)
+    template = get_for_org(request, _checklists(request), checklist_id)
     return services.update_template(request.org, request.user, template, **payload.given())
 
 
 @router.post("/checklists/{checklist_id}/points", response=responses({201: ChecklistPointOut}))
 def add_checklist_point(request, checklist_id: Id, payload: ChecklistPointIn):
     require(request, Perm.CHANGE)
-    template = _get(request, ChecklistTemplate, checklist_id)
+    template = get_for_org(request, ChecklistTemplate, checklist_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     return Status(201, services.add_point(request.org, request.user, template, **data))
 
@@ -775,14 +774,14 @@ def add_checklist_point(request, checklist_id: Id, payload: ChecklistPointIn):
 )
 def update_checklist_point(request, checklist_point_id: Id, payload: ChecklistPointPatch):
     require(request, Perm.CHANGE)
-    point = _get(request, ChecklistPoint, checklist_point_id, "template")
+    point = get_for_org(request, ChecklistPoint, checklist_point_id, "template")
     return services.update_point(request.org, request.user, point, **payload.given())
 
 
 @router.delete("/checklist-points/{checklist_point_id}", response=responses({204: None}))
 def delete_checklist_point(request, checklist_point_id: Id):
     require(request, Perm.CHANGE)
-    point = _get(request, ChecklistPoint, checklist_point_id, "template")
+    point = get_for_org(request, ChecklistPoint, checklist_point_id, "template")
     services.delete_point(request.org, request.user, point)
     return Status(204, None)
 
@@ -819,7 +818,7 @@ def list_inspections(request, filters: Query[InspectionFilters]):
 def start_inspection(request, payload: InspectionIn):
     require(request, Perm.CHANGE)
     data = payload.dict()
-    template = _get(request, ChecklistTemplate, data.pop("checklist_id"))
+    template = get_for_org(request, ChecklistTemplate, data.pop("checklist_id"))
     if data["inspected_at"] is None:
         del data["inspected_at"]
     if data["inspector_id"] is None:
@@ -849,7 +848,9 @@ def update_inspection(request, inspection_id: Id, payload: InspectionPatch):
 @router.delete("/inspections/{inspection_id}", response=responses({204: None}))
 def delete_inspection(request, inspection_id: Id):
     require(request, Perm.CHANGE)
-    services.delete_inspection(request.org, request.user, _get(request, Inspection, inspection_id))
+    services.delete_inspection(
+        request.org, request.user, get_for_org(request, Inspection, inspection_id)
+    )
     return Status(204, None)
 
 
@@ -858,7 +859,7 @@ def delete_inspection(request, inspection_id: Id):
 )
 def record_inspection_point(request, inspection_point_id: Id, payload: InspectionPointPatch):
     require(request, Perm.CHANGE)
-    point = _get(request, InspectionPoint, inspection_point_id, "inspection")
+    point = get_for_org(request, InspectionPoint, inspection_point_id, "inspection")
     result = payload.result if payload.result is not None else point.result
     note = payload.note if payload.note is not None else point.note
     return services.record_point(request.org, request.user, point, result=result, note=note)
@@ -877,7 +878,7 @@ def upload_point_photo(
 ):
     """Attach a photo to a point (result and note default to the point's own)."""
     require(request, Perm.CHANGE)
-    point = _get(request, InspectionPoint, inspection_point_id, "inspection")
+    point = get_for_org(request, InspectionPoint, inspection_point_id, "inspection")
     return services.record_point(
         request.org,
         request.user,
@@ -923,23 +924,23 @@ def list_seal_batches(request):
 def create_seal_batch(request, payload: SealBatchIn):
     require(request, Perm.CHANGE)
     batch = services.create_batch(request.org, request.user, **_refs(request, payload.dict()))
-    return Status(201, get_object_or_404(_batches(request), pk=batch.pk))
+    return Status(201, get_for_org(request, _batches(request), batch.pk))
 
 
 @router.get("/seal-batches/{batch_id}", response=responses({200: SealBatchDetailOut}))
 def get_seal_batch(request, batch_id: Id):
     require(request, Perm.VIEW)
-    return get_object_or_404(_batches(request), pk=batch_id)
+    return get_for_org(request, _batches(request), batch_id)
 
 
 @router.patch("/seal-batches/{batch_id}", response=responses({200: SealBatchDetailOut}))
 def update_seal_batch(request, batch_id: Id, payload: SealBatchPatch):
     require(request, Perm.CHANGE)
-    batch = _get(request, SealBatch, batch_id)
+    batch = get_for_org(request, SealBatch, batch_id)
     data = payload.dict(exclude_unset=True)
     data = {k: v for k, v in data.items() if v is not None or k in ("site_id", "certificate_id")}
     services.update_batch(request.org, request.user, batch, **_refs(request, data))
-    return get_object_or_404(_batches(request), pk=batch_id)
+    return get_for_org(request, _batches(request), batch_id)
 
 
 # -- seals -----------------------------------------------------------------------------------
@@ -975,7 +976,7 @@ def get_seal(request, seal_id: Id):
 def seal_event(request, seal_id: Id, payload: SealEventIn):
     """One step of the seal's life; applying happens when an inspection is completed."""
     require(request, Perm.CHANGE)
-    seal = _get(request, Seal, seal_id, "batch")
+    seal = get_for_org(request, Seal, seal_id, "batch")
     org, actor = request.org, request.user
     if payload.event == "issue":
         to = member_by_id(request, payload.issued_to_id or actor.pk, "issued_to_id")
@@ -996,7 +997,7 @@ def verify_seal(request, payload: SealVerificationIn):
     """VVTT at receipt; a failed step or a number mismatch opens a seal-discrepancy incident."""
     require(request, Perm.CHANGE)
     data = payload.dict()
-    site = _get(request, Site, data.pop("site_id"))
+    site = get_for_org(request, Site, data.pop("site_id"))
     check, incident = services.verify_seal(request.org, request.user, site=site, **data)
     return Status(201, {"verification": check, "incident_id": incident.pk if incident else None})
 
@@ -1019,14 +1020,14 @@ def record_seal_audit(request, payload: SealAuditIn):
 @router.get("/seal-audits/{seal_audit_id}", response=responses({200: SealAuditDetailOut}))
 def get_seal_audit(request, seal_audit_id: Id):
     require(request, Perm.VIEW)
-    return get_object_or_404(_audits(request), pk=seal_audit_id)
+    return get_for_org(request, _audits(request), seal_audit_id)
 
 
 @router.post("/seal-audits/{seal_audit_id}/sign-off", response=responses({200: SealAuditDetailOut}))
 def sign_off_seal_audit(request, seal_audit_id: Id, payload: SealAuditSignOffIn):
     """Management signs the count off (owners only)."""
     require(request, Perm.CHANGE)
-    seal_audit = get_object_or_404(_audits(request), pk=seal_audit_id)
+    seal_audit = get_for_org(request, _audits(request), seal_audit_id)
     return services.sign_off_seal_audit(
         request.org, request.user, seal_audit, request.role, note=payload.note
     )
@@ -1082,7 +1083,7 @@ def update_incident(request, incident_id: Id, payload: IncidentPatch):
 def add_incident_notification(request, incident_id: Id, payload: IncidentNotificationIn):
     """Who was told, when and how; telling CBP meets the reporting deadline."""
     require(request, Perm.CHANGE)
-    incident = _get(request, Incident, incident_id)
+    incident = get_for_org(request, Incident, incident_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     notification = services.add_notification(request.org, request.user, incident, **data)
     return Status(201, notification)
@@ -1091,7 +1092,7 @@ def add_incident_notification(request, incident_id: Id, payload: IncidentNotific
 @router.post("/incidents/{incident_id}/actions", response=responses({201: IncidentActionOut}))
 def add_incident_action(request, incident_id: Id, payload: IncidentActionIn):
     require(request, Perm.CHANGE)
-    incident = _get(request, Incident, incident_id)
+    incident = get_for_org(request, Incident, incident_id)
     data = _refs(request, payload.dict())
     action = services.add_corrective_action(request.org, request.user, incident, **data)
     return Status(201, action)
@@ -1102,7 +1103,7 @@ def add_incident_action(request, incident_id: Id, payload: IncidentActionIn):
 )
 def update_incident_action(request, corrective_action_id: Id, payload: IncidentActionPatch):
     require(request, Perm.CHANGE)
-    action = _get(request, CorrectiveAction, corrective_action_id, "incident", "risk_action")
+    action = get_for_org(request, CorrectiveAction, corrective_action_id, "incident", "risk_action")
     data = payload.dict(exclude_unset=True)
     data = {k: v for k, v in data.items() if v is not None or k in ("owner_id", "due_date")}
     return services.update_corrective_action(
@@ -1123,6 +1124,6 @@ def close_incident(request, incident_id: Id, payload: IncidentCloseIn):
 def attach_incident_file(request, incident_id: Id, file: File[UploadedFile]):
     """Attach a photo or document; it also enters the evidence library."""
     require(request, Perm.CHANGE)
-    incident = _get(request, Incident, incident_id)
+    incident = get_for_org(request, Incident, incident_id)
     services.attach_files(request.org, request.user, incident, [file])
     return Status(201, _incident(request, incident_id))

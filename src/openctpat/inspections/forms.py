@@ -2,6 +2,7 @@
 
 from django import forms
 
+from openctpat.core.forms import VersionedForm
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import DATE
 from openctpat.profiles.models import Site
@@ -38,7 +39,7 @@ class InspectionFilterForm(forms.Form):
         self.fields["site"].queryset = Site.objects.for_org(org).only("pk", "name")
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(VersionedForm):
     """The header of an inspection: the checklist (on creation only) and what is inspected."""
 
     template = forms.ModelChoiceField(
@@ -135,7 +136,7 @@ class ChecklistCreateForm(forms.Form):
         self.fields["copy_from"].queryset = templates
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(VersionedForm):
     name = forms.CharField(max_length=120)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
@@ -145,7 +146,7 @@ class ChecklistForm(forms.Form):
     )
 
 
-class PointForm(forms.Form):
+class PointForm(VersionedForm):
     title = forms.CharField(max_length=200)
     section = forms.CharField(max_length=60, required=False, help_text="Tractor, trailer…")
     guidance = forms.CharField(

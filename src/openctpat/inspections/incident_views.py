@@ -159,6 +159,7 @@ def _incident_page(request, incident, **forms):
             or ActionStatusForm(
                 prefix=f"a{a.pk}",
                 initial={"status": a.status, "completion_note": a.completion_note},
+                instance=a,
             ),
         )
         for a in actions
@@ -200,7 +201,7 @@ def incident_edit(request, pk):
     org = request.org
     incident = _incident(request, pk)
     initial = {f: getattr(incident, f) for f in EDIT_FIELDS}
-    form = IncidentEditForm(request.POST or None, org=org, initial=initial)
+    form = IncidentEditForm(request.POST or None, org=org, initial=initial, instance=incident)
 
     def save(data):
         changed = {k: v for k, v in data.items() if v != initial.get(k)}
@@ -284,7 +285,7 @@ def incident_action_update(request, pk):
     def save(data):
         services.update_corrective_action(request.org, request.user, action, **data)
 
-    if submit(request, form, save):
+    if submit(request, form, save, obj=action):
         messages.success(request, f"{action.title}: {action.get_status_display().lower()}.")
         url = reverse("inspections:incident_detail", kwargs={"pk": action.incident_id})
         return redirect(f"{url}#actions")

@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from openctpat.accounts.models import User
+from openctpat.core.forms import VersionedForm
 from openctpat.core.models import ActionStatus
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import DATE
@@ -61,7 +62,7 @@ class SealFilterForm(forms.Form):
         self.fields["batch"].queryset = SealBatch.objects.for_org(org)
 
 
-class BatchEditForm(forms.Form):
+class BatchEditForm(VersionedForm):
     manufacturer = forms.CharField(max_length=120)
     seal_type = forms.CharField(max_length=60, required=False, help_text="Bolt, cable…")
     certificate_reference = forms.CharField(
@@ -91,7 +92,7 @@ class BatchEditForm(forms.Form):
 
     @classmethod
     def initial_from(cls, batch) -> dict:
-        values = {f: getattr(batch, f) for f in cls.base_fields if f != "certificate_file"}
+        values = {f: getattr(batch, f) for f in cls.value_fields() if f != "certificate_file"}
         values["issuers"] = list(batch.issuers.all())
         return values
 
@@ -241,7 +242,7 @@ class IncidentFilterForm(forms.Form):
     )
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(VersionedForm):
     incident_type = forms.ChoiceField(choices=IncidentType.choices, label="Type")
     title = forms.CharField(max_length=200)
     occurred_at = forms.DateTimeField(widget=DATETIME, label="Occurred at")
@@ -316,7 +317,7 @@ class CorrectiveActionForm(forms.Form):
         self.fields["owner"].queryset = members(org)
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(VersionedForm):
     status = forms.ChoiceField(choices=ActionStatus.choices)
     completion_note = forms.CharField(widget=TEXT2, required=False, max_length=5000)
 

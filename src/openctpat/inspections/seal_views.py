@@ -46,8 +46,8 @@ def _error_with_story(form, exc) -> None:
         form.add_error(None, exc.message)
 
 
-def submit(request, form, call) -> bool:
-    return pages.submit(request, form, call, on_error=_error_with_story)
+def submit(request, form, call, obj=None) -> bool:
+    return pages.submit(request, form, call, on_error=_error_with_story, obj=obj)
 
 
 def inspection_url(pk) -> str | None:
@@ -156,6 +156,7 @@ def seal_batch_detail(request, pk):
         request.FILES or None,
         org=org,
         initial=BatchEditForm.initial_from(batch),
+        instance=batch,
     )
 
     def save(data):

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from openctpat.accounts.roles import Role
-from openctpat.core import audit
+from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member, clean_text, create_audited, refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, invalid
@@ -260,6 +260,7 @@ def create_template(org, actor, *, copy_from: ChecklistTemplate | None = None, *
 
 @transaction.atomic
 def update_template(org, actor, template: ChecklistTemplate, **fields) -> ChecklistTemplate:
+    concurrency.lock(template)
     fields = _clean_template(fields)
     if "name" in fields:
         _name_clash(org, fields["name"], exclude=template.pk)
@@ -287,6 +288,7 @@ def _clean_point(fields: dict) -> dict:
 
 @transaction.atomic
 def add_point(org, actor, template: ChecklistTemplate, **fields) -> ChecklistPoint:
+    concurrency.lock(template)
     if not fields.get("title"):
         raise invalid("title", "A point needs a title.")
     fields = _clean_point(fields)
@@ -302,6 +304,8 @@ def add_point(org, actor, template: ChecklistTemplate, **fields) -> ChecklistPoi
 
 @transaction.atomic
 def update_point(org, actor, point: ChecklistPoint, **fields) -> ChecklistPoint:
+    concurrency.lock(point.template)  # the checklist before its point: one lock order
+    concurrency.lock(point)
     fields = _clean_point(fields)
     audit.update_audited(org, actor, point, fields, POINT_FIELDS)
     _points_changed(org, actor, point.template)
@@ -310,6 +314,7 @@ def update_point(org, actor, point: ChecklistPoint, **fields) -> ChecklistPoint:
 
 @transaction.atomic
 def delete_point(org, actor, point: ChecklistPoint) -> None:
+    concurrency.lock(point.template)
     template = point.template
     if template.points.count() <= 1:
         raise Conflict("A checklist needs at least one point; add another before removing this.")
@@ -403,6 +408,8 @@ def start_inspection(org, actor, template: ChecklistTemplate, **fields) -> Inspe
 
 
 def _ensure_open(inspection: Inspection) -> None:
+    """Lock the inspection (its points change under it), then refuse once it is signed."""
+    concurrency.lock(inspection)
     if inspection.is_completed:
         raise Conflict("This inspection is signed and completed; it can no longer change.")
 
@@ -448,7 +455,7 @@ def _store_photo(org, actor, uploaded, point: InspectionPoint) -> EvidenceDocume
 def pass_remaining(org, actor, inspection: Inspection) -> int:
     """A clean container in seconds: every point not yet answered passes."""
     _ensure_open(inspection)
-    open_points = list(inspection.points.filter(result=""))
+    open_points = concurrency.lock_all(inspection.points.filter(result=""))
     for point in open_points:
         point.result = PointResult.PASS
         point.updated_by = actor
@@ -594,6 +601,7 @@ def create_batch(org, actor, **fields) -> SealBatch:
 
 @transaction.atomic
 def update_batch(org, actor, batch: SealBatch, **fields) -> SealBatch:
+    concurrency.lock(batch)
     fields = _clean_batch(org, fields, BATCH_EDITABLE)
     issuers = fields.pop("issuers", None)
     audit.update_audited(org, actor, batch, fields, BATCH_EDITABLE)
@@ -674,6 +682,7 @@ def _move(org, actor, seal: Seal, event: SealEvent, *, note: str = "", site=None
 
 @transaction.atomic
 def issue_seal(org, actor, seal: Seal, to, *, role: str | None = None) -> Seal:
+    concurrency.lock(seal)
     if not may_issue(org, actor, seal.batch, role):
         raise PermissionDenied(
             "Only the batch's authorised issuers or an owner may issue seals (MSC 6.1)."
@@ -694,12 +703,14 @@ def issue_seal(org, actor, seal: Seal, to, *, role: str | None = None) -> Seal:
 
 @transaction.atomic
 def return_seal(org, actor, seal: Seal, note: str = "") -> Seal:
+    concurrency.lock(seal)
     return _move(org, actor, seal, SealEvent.RETURN, note=note, issued_to=None, issued_at=None)
 
 
 @transaction.atomic
 def apply_seal(org, actor, seal: Seal, inspection: Inspection) -> Seal:
     """Seal a loaded conveyance. A seal straight from stock is issued first, by someone allowed."""
+    concurrency.lock(seal)
     if seal.state == SealState.IN_STOCK:
         if not may_issue(org, actor, seal.batch):
             raise PermissionDenied(
@@ -732,11 +743,13 @@ def apply_seal(org, actor, seal: Seal, inspection: Inspection) -> Seal:
 
 @transaction.atomic
 def remove_seal(org, actor, seal: Seal, note: str = "", site=None) -> Seal:
+    concurrency.lock(seal)
     return _move(org, actor, seal, SealEvent.REMOVE, note=note, site=site, closed_at=timezone.now())
 
 
 @transaction.atomic
 def write_off_seal(org, actor, seal: Seal, event: str, reason: str) -> Seal:
+    concurrency.lock(seal)
     if event not in (SealEvent.LOSE, SealEvent.DAMAGE, SealEvent.VOID):
         raise invalid("event", "Write a seal off as lost, damaged or voided.")
     reason = (reason or "").strip()[:2000]
@@ -767,7 +780,7 @@ def verify_seal(
     clean_text(values, "found", 40, required=True)
     clean_text(values, "note", 2000)
     try:
-        seal = find_seal(org, values["document"])
+        seal = concurrency.lock(find_seal(org, values["document"]))
     except NotFound as exc:
         raise invalid("document_seal_number", exc.message) from exc
     matches = values["found"].upper() == seal.number.upper()
@@ -886,6 +899,7 @@ def record_seal_audit(
 @transaction.atomic
 def sign_off_seal_audit(org, actor, seal_audit: SealAudit, role: str, note: str = "") -> SealAudit:
     """MSC 6.6: management signs the count off; the record then no longer changes."""
+    concurrency.lock(seal_audit)
     _require_owner(role, "sign off a seal audit")
     if seal_audit.is_signed_off:
         raise Conflict("This seal audit is already signed off.")
@@ -997,6 +1011,8 @@ def _escalate(org, incident: Incident) -> None:
 
 
 def _ensure_incident_open(incident: Incident) -> None:
+    """Lock the incident (its actions and notifications change under it), refuse once closed."""
+    concurrency.lock(incident)
     if incident.is_closed:
         raise Conflict("This incident is closed; it can no longer change.")
 
@@ -1054,9 +1070,9 @@ def add_notification(org, actor, incident: Incident, **fields) -> IncidentNotifi
 
 
 def attach_files(org, actor, incident: Incident, uploads) -> list[EvidenceDocument]:
-    _ensure_incident_open(incident)
     documents = []
     with transaction.atomic():
+        _ensure_incident_open(incident)
         for uploaded in uploads:
             title = f"Incident {incident.pk}: {uploaded.name}"[:200]
             documents.append(profile_services.upload_evidence(org, actor, uploaded, title=title))

@@ -136,7 +136,10 @@ def inspection_edit(request, pk):
         messages.error(request, "This inspection is signed and completed; it can no longer change.")
         return redirect("inspections:inspection_detail", pk=pk)
     form = InspectionForm(
-        request.POST or None, org=request.org, initial=InspectionForm.initial_from(inspection)
+        request.POST or None,
+        org=request.org,
+        initial=InspectionForm.initial_from(inspection),
+        instance=inspection,
     )
 
     def save(data):
@@ -334,6 +337,7 @@ def checklist_detail(request, pk):
             "description": template.description,
             "active": template.active,
         },
+        instance=template,
     )
     point_form = PointForm(request.POST if adding else None)
     if adding:

@@ -9,6 +9,7 @@ from pydantic import StrictBool, StrictInt
 from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.core.downloads import XLSX, attachment
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.profiles.models import EvidenceDocument
@@ -446,12 +447,10 @@ class TierSettingsPatch(StrictInput):
 
 
 # -- lookups ---------------------------------------------------------------------------------
-def _get(request, model, pk, *related):
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
 
 
 def _partner(request, pk) -> BusinessPartner:
-    return _get(request, BusinessPartner, pk)
+    return get_for_org(request, BusinessPartner, pk)
 
 
 def _base_url(request) -> str:
@@ -530,7 +529,7 @@ def delete_partner(request, partner_id: Id):
 def link_document(request, partner_id: Id, payload: DocumentLinkIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
-    document = _get(request, EvidenceDocument, payload.document_id)
+    document = get_for_org(request, EvidenceDocument, payload.document_id)
     services.link_document(request.org, request.user, partner, document)
     return partner
 
@@ -564,14 +563,16 @@ def add_contact(request, partner_id: Id, payload: ContactIn):
 @router.patch("/partner-contacts/{contact_id}", response=responses({200: ContactOut}))
 def update_contact(request, contact_id: Id, payload: ContactPatch):
     require(request, Perm.CHANGE)
-    contact = _get(request, PartnerContact, contact_id)
+    contact = get_for_org(request, PartnerContact, contact_id)
     return services.update_contact(request.org, request.user, contact, **payload.given())
 
 
 @router.delete("/partner-contacts/{contact_id}", response=responses({204: None}))
 def delete_contact(request, contact_id: Id):
     require(request, Perm.CHANGE)
-    services.delete_contact(request.org, request.user, _get(request, PartnerContact, contact_id))
+    services.delete_contact(
+        request.org, request.user, get_for_org(request, PartnerContact, contact_id)
+    )
     return Status(204, None)
 
 
@@ -598,14 +599,14 @@ def add_certification(request, partner_id: Id, payload: CertificationIn):
 )
 def update_certification(request, certification_id: Id, payload: CertificationPatch):
     require(request, Perm.CHANGE)
-    cert = _get(request, Certification, certification_id, "partner")
+    cert = get_for_org(request, Certification, certification_id, "partner")
     return services.update_certification(request.org, request.user, cert, **payload.given())
 
 
 @router.delete("/partner-certifications/{certification_id}", response=responses({204: None}))
 def delete_certification(request, certification_id: Id):
     require(request, Perm.CHANGE)
-    cert = _get(request, Certification, certification_id, "partner")
+    cert = get_for_org(request, Certification, certification_id, "partner")
     services.delete_certification(request.org, request.user, cert)
     return Status(204, None)
 
@@ -620,20 +621,20 @@ def start_import(request, file: File[UploadedFile]):
 @router.get("/partner-imports/{import_id}", response=responses({200: PartnerImportOut}))
 def get_import(request, import_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, PartnerImport, import_id)
+    return get_for_org(request, PartnerImport, import_id)
 
 
 @router.put("/partner-imports/{import_id}/mapping", response=responses({200: PartnerImportOut}))
 def set_mapping(request, import_id: Id, payload: MappingIn):
     require(request, Perm.CHANGE)
-    imp = _get(request, PartnerImport, import_id)
+    imp = get_for_org(request, PartnerImport, import_id)
     return services.set_mapping(request.org, request.user, imp, payload.mapping)
 
 
 @router.get("/partner-imports/{import_id}/preview", response=responses({200: PreviewOut}))
 def preview_import(request, import_id: Id):
     require(request, Perm.VIEW)
-    imp = _get(request, PartnerImport, import_id)
+    imp = get_for_org(request, PartnerImport, import_id)
     result = services.preview(request.org, imp)
     return {
         "rows": len(result.rows),
@@ -647,7 +648,7 @@ def preview_import(request, import_id: Id):
 @router.post("/partner-imports/{import_id}/commit", response=responses({200: CommitOut}))
 def commit_import(request, import_id: Id, payload: CommitIn):
     require(request, Perm.CHANGE)
-    imp = _get(request, PartnerImport, import_id)
+    imp = get_for_org(request, PartnerImport, import_id)
     created = services.commit_import(
         request.org, request.user, imp, skip_duplicates=payload.skip_duplicates
     )
@@ -678,7 +679,7 @@ def create_template(request, payload: TemplateIn):
 @router.get("/questionnaire-templates/{template_id}", response=responses({200: TemplateDetailOut}))
 def get_template(request, template_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, QuestionnaireTemplate, template_id)
+    return get_for_org(request, QuestionnaireTemplate, template_id)
 
 
 @router.patch(
@@ -686,7 +687,7 @@ def get_template(request, template_id: Id):
 )
 def update_template(request, template_id: Id, payload: TemplatePatch):
     require(request, Perm.CHANGE)
-    template = _get(request, QuestionnaireTemplate, template_id)
+    template = get_for_org(request, QuestionnaireTemplate, template_id)
     return services.update_template(request.org, request.user, template, **payload.given())
 
 
@@ -695,7 +696,7 @@ def update_template(request, template_id: Id, payload: TemplatePatch):
 )
 def add_question(request, template_id: Id, payload: QuestionIn):
     require(request, Perm.CHANGE)
-    template = _get(request, QuestionnaireTemplate, template_id)
+    template = get_for_org(request, QuestionnaireTemplate, template_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     return Status(201, services.add_question(request.org, request.user, template, **data))
 
@@ -703,14 +704,14 @@ def add_question(request, template_id: Id, payload: QuestionIn):
 @router.patch("/questionnaire-questions/{question_id}", response=responses({200: QuestionOut}))
 def update_question(request, question_id: Id, payload: QuestionPatch):
     require(request, Perm.CHANGE)
-    question = _get(request, TemplateQuestion, question_id, "template")
+    question = get_for_org(request, TemplateQuestion, question_id, "template")
     return services.update_question(request.org, request.user, question, **payload.given())
 
 
 @router.delete("/questionnaire-questions/{question_id}", response=responses({204: None}))
 def delete_question(request, question_id: Id):
     require(request, Perm.CHANGE)
-    question = _get(request, TemplateQuestion, question_id, "template")
+    question = get_for_org(request, TemplateQuestion, question_id, "template")
     services.delete_question(request.org, request.user, question)
     return Status(204, None)
 
@@ -729,7 +730,7 @@ def list_questionnaires(request, partner_id: Id):
 def send_questionnaire(request, partner_id: Id, payload: SendIn):
     require(request, Perm.CHANGE)
     partner = _partner(request, partner_id)
-    template = _get(request, QuestionnaireTemplate, payload.template_id)
+    template = get_for_org(request, QuestionnaireTemplate, payload.template_id)
     data = payload.dict(exclude={"template_id"})
     q, link = services.send_questionnaire(
         request.org, request.user, partner, template, base_url=_base_url(request), **data
@@ -741,14 +742,14 @@ def send_questionnaire(request, partner_id: Id, payload: SendIn):
 @router.get("/questionnaires/{questionnaire_id}", response=responses({200: QuestionnaireOut}))
 def get_questionnaire(request, questionnaire_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, Questionnaire, questionnaire_id)
+    return get_for_org(request, Questionnaire, questionnaire_id)
 
 
 @router.get("/questionnaires/{questionnaire_id}/items", response=responses({200: list[ItemOut]}))
 @paginate(Pagination)
 def list_items(request, questionnaire_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, Questionnaire, questionnaire_id).items.all()
+    return get_for_org(request, Questionnaire, questionnaire_id).items.all()
 
 
 @router.post(
@@ -756,14 +757,14 @@ def list_items(request, questionnaire_id: Id):
 )
 def revoke_link(request, questionnaire_id: Id):
     require(request, Perm.CHANGE)
-    q = _get(request, Questionnaire, questionnaire_id)
+    q = get_for_org(request, Questionnaire, questionnaire_id)
     return services.revoke_link(request.org, request.user, q)
 
 
 @router.post("/questionnaires/{questionnaire_id}/reissue", response=responses({200: SentOut}))
 def reissue_link(request, questionnaire_id: Id, payload: ReissueIn):
     require(request, Perm.CHANGE)
-    q = _get(request, Questionnaire, questionnaire_id, "partner", "organisation")
+    q = get_for_org(request, Questionnaire, questionnaire_id, "partner", "organisation")
     q.link = services.reissue_link(
         request.org, request.user, q, valid_days=payload.valid_days, base_url=_base_url(request)
     )
@@ -773,7 +774,7 @@ def reissue_link(request, questionnaire_id: Id, payload: ReissueIn):
 @router.patch("/questionnaire-items/{item_id}", response=responses({200: ItemOut}))
 def review_item(request, item_id: Id, payload: ItemReviewIn):
     require(request, Perm.CHANGE)
-    item = _get(request, QuestionnaireItem, item_id, "questionnaire__partner")
+    item = get_for_org(request, QuestionnaireItem, item_id, "questionnaire__partner")
     return services.review_item(request.org, request.user, item, **payload.given())
 
 
@@ -782,7 +783,7 @@ def review_item(request, item_id: Id, payload: ItemReviewIn):
 )
 def complete_review(request, questionnaire_id: Id, payload: ReviewIn):
     require(request, Perm.CHANGE)
-    q = _get(request, Questionnaire, questionnaire_id, "partner")
+    q = get_for_org(request, Questionnaire, questionnaire_id, "partner")
     return services.complete_review(request.org, request.user, q, summary=payload.summary)
 
 
@@ -798,7 +799,7 @@ def _action_fields(request, data: dict) -> dict:
     if "owner_id" in data:
         data["owner"] = member_by_id(request, data.pop("owner_id"))
     if data.get("item_id") is not None:
-        data["item"] = _get(request, QuestionnaireItem, data.pop("item_id"), "questionnaire")
+        data["item"] = get_for_org(request, QuestionnaireItem, data.pop("item_id"), "questionnaire")
     data.pop("item_id", None)
     return data
 
@@ -814,7 +815,7 @@ def create_action(request, partner_id: Id, payload: FollowUpIn):
 @router.patch("/partner-actions/{followup_id}", response=responses({200: FollowUpOut}))
 def update_action(request, followup_id: Id, payload: FollowUpPatch):
     require(request, Perm.CHANGE)
-    action = _get(request, FollowUpAction, followup_id, "partner", "item")
+    action = get_for_org(request, FollowUpAction, followup_id, "partner", "item")
     data = _action_fields(request, payload.given())
     return services.update_action(request.org, request.user, action, **data)
 
@@ -822,6 +823,6 @@ def update_action(request, followup_id: Id, payload: FollowUpPatch):
 @router.delete("/partner-actions/{followup_id}", response=responses({204: None}))
 def delete_action(request, followup_id: Id):
     require(request, Perm.CHANGE)
-    action = _get(request, FollowUpAction, followup_id)
+    action = get_for_org(request, FollowUpAction, followup_id)
     services.delete_action(request.org, request.user, action)
     return Status(204, None)

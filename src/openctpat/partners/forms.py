@@ -1,6 +1,7 @@
 from django import forms
 
 from openctpat.core.ctpat import EntityType
+from openctpat.core.forms import VersionedForm
 from openctpat.profiles.forms import COUNTRIES, DATE
 
 from .importing import FIELDS
@@ -30,7 +31,7 @@ class PartnerFilterForm(forms.Form):
     country = forms.ChoiceField(choices=[("", "Any country"), *COUNTRIES], required=False)
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(VersionedForm):
     legal_name = forms.CharField(max_length=200)
     partner_type = forms.ChoiceField(choices=PARTNER_TYPES, label="Type")
     country = forms.ChoiceField(choices=COUNTRIES, label="Main country")
@@ -62,19 +63,19 @@ class PartnerForm(forms.Form):
 
     @classmethod
     def initial_from(cls, partner) -> dict:
-        values = {f: getattr(partner, f) for f in cls.base_fields}
+        values = {f: getattr(partner, f) for f in cls.value_fields()}
         values["other_names"] = "\n".join(partner.other_names)
         return values
 
 
-class ContactForm(forms.Form):
+class ContactForm(VersionedForm):
     name = forms.CharField(max_length=200)
     email = forms.EmailField(required=False)
     phone = forms.CharField(max_length=40, required=False)
     role = forms.CharField(max_length=100, required=False)
 
 
-class CertificationForm(forms.Form):
+class CertificationForm(VersionedForm):
     program = forms.ChoiceField(choices=CertificationProgram.choices)
     country = forms.ChoiceField(
         choices=[("", "—"), ("EU", "European Union"), *COUNTRIES],
@@ -122,7 +123,7 @@ class SendForm(forms.Form):
         self.fields["template"].queryset = templates
 
 
-class ActionForm(forms.Form):
+class ActionForm(VersionedForm):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner (our side)")
@@ -160,7 +161,7 @@ class TemplateCreateForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(VersionedForm):
     name = forms.CharField(max_length=200)
     instructions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -181,7 +182,7 @@ class ReviewForm(forms.Form):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class TierSettingsForm(forms.Form):
+class TierSettingsForm(VersionedForm):
     weight_country = forms.IntegerField(min_value=0, max_value=100, label="Country threat")
     weight_role = forms.IntegerField(min_value=0, max_value=100, label="Role in the supply chain")
     weight_certification = forms.IntegerField(min_value=0, max_value=100, label="Certification")

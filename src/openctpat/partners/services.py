@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from openctpat.catalog.services import latest_criteria_set
-from openctpat.core import audit
+from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member as _check_owner
 from openctpat.core.cleaning import clean_text as _text
@@ -203,6 +203,7 @@ def create_partner(org, actor, **fields) -> BusinessPartner:
 
 @transaction.atomic
 def update_partner(org, actor, partner: BusinessPartner, **fields) -> BusinessPartner:
+    concurrency.lock(partner)
     fields = clean_partner(fields)
     _identifier_clash(org, fields, exclude=partner.pk)
     screened = ("legal_name", "other_names", "country")
@@ -216,6 +217,7 @@ def update_partner(org, actor, partner: BusinessPartner, **fields) -> BusinessPa
 
 @transaction.atomic
 def delete_partner(org, actor, partner: BusinessPartner) -> None:
+    concurrency.lock(partner)
     if partner.questionnaires.exclude(status=QuestionnaireStatus.REVOKED).exists():
         raise Conflict(
             "This partner has questionnaires on record; set its status to terminated instead, "
@@ -365,6 +367,7 @@ def add_certification(org, actor, partner: BusinessPartner, **fields) -> Certifi
 
 @transaction.atomic
 def update_certification(org, actor, cert: Certification, **fields) -> Certification:
+    concurrency.lock(cert)
     fields = _clean_certification(dict(fields), cert)
     audit.update_audited(org, actor, cert, fields, CERTIFICATION_FIELDS)
     recompute_tiers(org, [cert.partner])
@@ -391,7 +394,7 @@ def weights_of(s: TierSettings) -> tiering.Weights:
 
 @transaction.atomic
 def update_tier_settings(org, actor, **values) -> TierSettings:
-    s = tier_settings_for(org)
+    s = concurrency.lock(tier_settings_for(org))
     refuse_unknown(values, TIER_FIELDS)
     before = audit.snapshot(s, TIER_FIELDS) if s.pk else {}
     for k, v in values.items():
@@ -642,6 +645,7 @@ def _ensure_open(imp: PartnerImport) -> None:
 
 @transaction.atomic
 def set_mapping(org, actor, imp: PartnerImport, mapping: dict[str, str]) -> PartnerImport:
+    concurrency.lock(imp)
     _ensure_open(imp)
     mapping = {f: h for f, h in mapping.items() if h}
     errors = {}
@@ -701,6 +705,7 @@ def preview(org, imp: PartnerImport) -> Preview:
 @transaction.atomic
 def commit_import(org, actor, imp: PartnerImport, *, skip_duplicates: bool = False) -> int:
     """Create every partner of the file, or none: refused while any row has an error."""
+    concurrency.lock(imp)
     _ensure_open(imp)
     result = preview(org, imp)
     if result.missing:
@@ -831,6 +836,7 @@ def _bump_version(template: QuestionnaireTemplate) -> None:
 
 @transaction.atomic
 def update_template(org, actor, template, **fields) -> QuestionnaireTemplate:
+    concurrency.lock(template)
     refuse_unknown(fields, TEMPLATE_FIELDS)
     _text(fields, "name", 200, required=True)
     _text(fields, "instructions", 5000)
@@ -850,6 +856,7 @@ def _clean_question(fields: dict) -> dict:
 
 @transaction.atomic
 def add_question(org, actor, template, **fields) -> TemplateQuestion:
+    concurrency.lock(template)
     if not fields.get("text"):
         raise invalid("text", "A question needs its text.")
     fields = _clean_question(dict(fields))
@@ -863,6 +870,7 @@ def add_question(org, actor, template, **fields) -> TemplateQuestion:
 
 @transaction.atomic
 def update_question(org, actor, question: TemplateQuestion, **fields) -> TemplateQuestion:
+    concurrency.lock(question.template)
     fields = _clean_question(dict(fields))
     _bump_version(question.template)
     return audit.update_audited(org, actor, question, fields, QUESTION_FIELDS)
@@ -870,6 +878,7 @@ def update_question(org, actor, question: TemplateQuestion, **fields) -> Templat
 
 @transaction.atomic
 def delete_question(org, actor, question: TemplateQuestion) -> None:
+    concurrency.lock(question.template)
     _bump_version(question.template)
     audit.delete_audited(org, actor, question, QUESTION_FIELDS)
 
@@ -937,6 +946,7 @@ def send_questionnaire(
 
     Returns the questionnaire and its link (shown once to the sender).
     """
+    concurrency.lock(template)
     fields = {"contact_name": contact_name, "contact_email": (contact_email or "").lower()}
     _text(fields, "contact_name", 200, required=True)
     _text(fields, "contact_email", 254, required=True)
@@ -1002,6 +1012,7 @@ def send_questionnaire(
 
 @transaction.atomic
 def revoke_link(org, actor, q: Questionnaire) -> Questionnaire:
+    concurrency.lock(q)
     if q.revoked_at:
         raise Conflict("This link is already revoked.")
     q.revoked_at = timezone.now()
@@ -1016,6 +1027,7 @@ def revoke_link(org, actor, q: Questionnaire) -> Questionnaire:
 @transaction.atomic
 def reissue_link(org, actor, q: Questionnaire, *, valid_days=LINK_TTL_DAYS, base_url="") -> str:
     """A new link (the old one stops working), emailed again; answers so far are kept."""
+    concurrency.lock(q)
     if q.status in (QuestionnaireStatus.SUBMITTED, QuestionnaireStatus.REVIEWED):
         raise Conflict("The partner has submitted this questionnaire; the link is closed.")
     _new_link(q, valid_days)
@@ -1081,8 +1093,9 @@ def partner_save(
 
     Only this questionnaire's items can be written; any other id is refused.
     """
+    concurrency.lock(q)
     _ensure_answerable(q)
-    items = {i.pk: i for i in q.items.all()}
+    items = {i.pk: i for i in concurrency.lock_all(q.items.all())}
     unknown = (set(replies) | set(files or {})) - set(items)
     if unknown:
         raise ValidationFailed("The form names questions that are not in this questionnaire.")
@@ -1200,6 +1213,7 @@ def _ensure_submitted(q: Questionnaire) -> None:
 
 @transaction.atomic
 def review_item(org, actor, item: QuestionnaireItem, **fields) -> QuestionnaireItem:
+    concurrency.lock(item)
     _ensure_submitted(item.questionnaire)
     refuse_unknown(fields, REVIEW_FIELDS)
     _text(fields, "review_note", 5000)
@@ -1217,6 +1231,7 @@ def suggested_weaknesses(q: Questionnaire):
 @transaction.atomic
 def mark_suggested_weaknesses(org, actor, q: Questionnaire) -> int:
     """Every 'no' and 'partially' becomes a weakness (the reviewer can undo each)."""
+    concurrency.lock(q)
     _ensure_submitted(q)
     items = list(suggested_weaknesses(q))
     for item in items:
@@ -1227,6 +1242,7 @@ def mark_suggested_weaknesses(org, actor, q: Questionnaire) -> int:
 
 @transaction.atomic
 def complete_review(org, actor, q: Questionnaire, *, summary: str = "") -> Questionnaire:
+    concurrency.lock(q)
     _ensure_submitted(q)
     fields = {"review_summary": summary}
     _text(fields, "review_summary", 10000)
@@ -1244,7 +1260,7 @@ def complete_review(org, actor, q: Questionnaire, *, summary: str = "") -> Quest
         q,
         audit.diff(before, audit.snapshot(q, ("status", "review_summary"))),
     )
-    partner = q.partner
+    partner = concurrency.lock(q.partner)
     partner.last_assessed_on = timezone.localdate()
     partner.save(update_fields=["last_assessed_on", "updated_at"])
     recompute_tiers(org, [partner])
@@ -1292,6 +1308,7 @@ def create_action(org, actor, partner: BusinessPartner, **fields) -> FollowUpAct
 
 @transaction.atomic
 def update_action(org, actor, action: FollowUpAction, **fields) -> FollowUpAction:
+    concurrency.lock(action)
     fields = _clean_action(org, dict(fields), action.partner)
     if fields.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
         fields["completed_at"] = timezone.now()

@@ -136,7 +136,9 @@ def partner_detail(request, pk):
 @org_view(Perm.CHANGE)
 def partner_edit(request, pk):
     partner = _get(request, BusinessPartner, pk)
-    form = PartnerForm(request.POST or None, initial=PartnerForm.initial_from(partner))
+    form = PartnerForm(
+        request.POST or None, initial=PartnerForm.initial_from(partner), instance=partner
+    )
 
     def save(data):
         services.update_partner(request.org, request.user, partner, **data)
@@ -289,7 +291,7 @@ def _child_edit(request, pk, kind):
     obj = _get(request, model, pk, "partner")
     extra = {"members": _members(request.org)} if kind == "action" else {}
     initial = {f: getattr(obj, f) for f in fields}
-    form = form_class(request.POST or None, initial=initial, **extra)
+    form = form_class(request.POST or None, initial=initial, instance=obj, **extra)
     if _submit(request, form, lambda data: update(request.org, request.user, obj, **data)):
         messages.success(request, f"{kind.capitalize()} saved.")
         return redirect("partners:detail", pk=obj.partner_id)
@@ -440,7 +442,9 @@ def template_list(request):
 def template_detail(request, pk):
     template = _get(request, QuestionnaireTemplate, pk, "criteria_set")
     form = TemplateForm(
-        request.POST or None, initial={"name": template.name, "instructions": template.instructions}
+        request.POST or None,
+        initial={"name": template.name, "instructions": template.instructions},
+        instance=template,
     )
     question_form = QuestionForm()
     if request.POST.get("action") == "add_question":
@@ -603,12 +607,17 @@ def item_review(request, pk):
 def tier_settings(request):
     current = services.tier_settings_for(request.org)
     form = TierSettingsForm(
-        request.POST or None, initial={f: getattr(current, f) for f in services.TIER_FIELDS}
+        request.POST or None,
+        initial={f: getattr(current, f) for f in services.TIER_FIELDS},
+        instance=current,
     )
     if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
         raise DjangoPermissionDenied("Only an owner changes the tier weights.")
     if _submit(
-        request, form, lambda d: services.update_tier_settings(request.org, request.user, **d)
+        request,
+        form,
+        lambda d: services.update_tier_settings(request.org, request.user, **d),
+        obj=current,
     ):
         messages.success(request, "Weights saved; every partner's tier was recomputed.")
         return redirect("partners:tier_settings")

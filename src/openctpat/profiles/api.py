@@ -12,6 +12,7 @@ from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.ctpat import EntityType
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import ValidationFailed
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 
@@ -269,32 +270,23 @@ class ImportOut(Schema):
 
 # -- lookups ---------------------------------------------------------------------------------
 def _site(request, site_id) -> Site:
-    return get_object_or_404(Site.objects.for_org(request.org), pk=site_id)
+    return get_for_org(request, Site, site_id)
 
 
 def _profile(request, profile_id) -> SecurityProfile:
-    return get_object_or_404(
-        SecurityProfile.objects.for_org(request.org).select_related("criteria_set"),
-        pk=profile_id,
-    )
+    return get_for_org(request, SecurityProfile, profile_id, "criteria_set")
 
 
 def _answer(request, answer_id) -> Answer:
-    return get_object_or_404(
-        Answer.objects.for_org(request.org).select_related("criterion", "profile"), pk=answer_id
-    )
+    return get_for_org(request, Answer, answer_id, "criterion", "profile")
 
 
 def _document(request, document_id) -> EvidenceDocument:
-    return get_object_or_404(
-        EvidenceDocument.objects.for_org(request.org).select_related("current"), pk=document_id
-    )
+    return get_for_org(request, EvidenceDocument, document_id, "current")
 
 
 def _review(request, review_id) -> AnnualReview:
-    return get_object_or_404(
-        AnnualReview.objects.for_org(request.org).select_related("profile"), pk=review_id
-    )
+    return get_for_org(request, AnnualReview, review_id, "profile")
 
 
 def _form_date(value: str, field_name: str) -> datetime.date | None:
@@ -627,9 +619,7 @@ def affirm(request, review_id: Id, payload: AffirmIn):
     if payload.answer_id is None:
         services.affirm_all_remaining(request.org, request.user, review)
     else:
-        answer = get_object_or_404(
-            Answer.objects.for_org(request.org).select_related("criterion"), pk=payload.answer_id
-        )
+        answer = get_for_org(request, Answer, payload.answer_id, "criterion")
         services.affirm_answer(request.org, request.user, review, answer)
     return review
 

@@ -3,6 +3,7 @@ from django import forms
 
 from openctpat.accounts.models import User
 from openctpat.core.ctpat import EntityType
+from openctpat.core.forms import VersionedForm
 from openctpat.core.pages import apply_domain_error  # noqa: F401  (re-exported for the apps)
 
 from .models import AnswerStatus, Site, SiteType
@@ -11,7 +12,7 @@ COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambd
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SiteForm(forms.Form):
+class SiteForm(VersionedForm):
     name = forms.CharField(max_length=200)
     site_type = forms.ChoiceField(choices=SiteType.choices, label="Type")
     country = forms.ChoiceField(choices=COUNTRIES)
@@ -32,11 +33,11 @@ class ProfileCreateForm(forms.Form):
         self.fields["site"].queryset = Site.objects.for_org(org)
 
 
-class AnniversaryForm(forms.Form):
+class AnniversaryForm(VersionedForm):
     anniversary_date = forms.DateField(widget=DATE, required=False, label="Anniversary date")
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(VersionedForm):
     status = forms.ChoiceField(choices=AnswerStatus.choices)
     narrative = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -79,7 +80,7 @@ class EvidenceUploadForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(VersionedForm):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     review_date = forms.DateField(widget=DATE, required=False, label="Expiry / review date")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from openctpat.catalog import services as catalog
 from openctpat.catalog.categories import CATEGORIES, category_name
 from openctpat.catalog.models import CriteriaSet, Requirement
-from openctpat.core import audit
+from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action
 from openctpat.core.cleaning import check_member as _check_owner
 from openctpat.core.cleaning import refuse_unknown
@@ -96,6 +96,7 @@ def create_site(org, actor, **fields) -> Site:
 
 @transaction.atomic
 def update_site(org, actor, site: Site, **fields) -> Site:
+    concurrency.lock(site)
     fields = _clean_site(fields)
 
     def save():
@@ -119,6 +120,7 @@ def _update_audited(org, actor, obj, fields: dict, audited, save=None):
 
 @transaction.atomic
 def delete_site(org, actor, site: Site) -> None:
+    concurrency.lock(site)
     if SecurityProfile.objects.for_org(org).filter(site=site).exists():
         raise Conflict(f"{site.name} has a security profile; delete or move that first.")
     audit.record(
@@ -182,6 +184,7 @@ def create_profile(
 
 @transaction.atomic
 def update_profile(org, actor, profile: SecurityProfile, *, anniversary_date) -> SecurityProfile:
+    concurrency.lock(profile)
     return _update_audited(
         org, actor, profile, {"anniversary_date": anniversary_date}, ["anniversary_date"]
     )
@@ -217,6 +220,7 @@ def validate_answer(answer: Answer) -> None:
 
 @transaction.atomic
 def update_answer(org, actor, answer: Answer, **fields) -> Answer:
+    concurrency.lock(answer)
     refuse_unknown(fields, ANSWER_FIELDS)
     if "owner" in fields:
         _check_owner(org, fields["owner"])
@@ -262,6 +266,7 @@ def _after_answer_change(org, actor, answer: Answer, before: dict) -> None:
 
 @transaction.atomic
 def link_evidence(org, actor, answer: Answer, document: EvidenceDocument) -> None:
+    concurrency.lock(answer)
     if document.organisation_id != org.pk:
         raise NotFound("No such evidence document.")
     before = _answer_snapshot(answer)
@@ -271,6 +276,7 @@ def link_evidence(org, actor, answer: Answer, document: EvidenceDocument) -> Non
 
 @transaction.atomic
 def unlink_evidence(org, actor, answer: Answer, document: EvidenceDocument) -> None:
+    concurrency.lock(answer)
     before = _answer_snapshot(answer)
     answer.evidence.remove(document)
     _after_answer_change(org, actor, answer, before)
@@ -396,6 +402,7 @@ def upload_or_link_evidence(org, actor, uploaded, **fields) -> EvidenceDocument:
 @transaction.atomic
 def upload_new_version(org, actor, document: EvidenceDocument, uploaded) -> EvidenceVersion:
     """A new upload of the same document: a new version; the old ones are kept."""
+    concurrency.lock(document)
     sha, content_type = _hash_and_sniff(uploaded)
     if document.current and document.current.sha256 == sha:
         raise Conflict(
@@ -416,6 +423,7 @@ def upload_new_version(org, actor, document: EvidenceDocument, uploaded) -> Evid
 
 @transaction.atomic
 def update_document(org, actor, document: EvidenceDocument, **fields) -> EvidenceDocument:
+    concurrency.lock(document)
     refuse_unknown(fields, DOCUMENT_FIELDS)
     if "title" in fields and not (fields["title"] or "").strip():
         raise invalid("title", "A document needs a title.")
@@ -610,6 +618,7 @@ def open_review(profile: SecurityProfile) -> AnnualReview | None:
 
 @transaction.atomic
 def start_review(org, actor, profile: SecurityProfile, today=None) -> AnnualReview:
+    concurrency.lock(profile)
     window = review_window(profile, today)
     if window.anniversary is None:
         raise invalid("anniversary_date", "Set the profile's anniversary date first.")
@@ -669,6 +678,7 @@ def _record_review_item(review, answer, actor, outcome) -> ReviewItem:
 @transaction.atomic
 def affirm_answer(org, actor, review: AnnualReview, answer: Answer) -> ReviewItem:
     """Re-affirm a criterion unchanged in this year's review."""
+    concurrency.lock(review)
     if review.status != ReviewStatus.OPEN:
         raise Conflict("This review is closed; past reviews are read-only.")
     if answer.profile_id != review.profile_id or answer.retired:
@@ -689,6 +699,7 @@ def affirm_answer(org, actor, review: AnnualReview, answer: Answer) -> ReviewIte
 
 @transaction.atomic
 def affirm_all_remaining(org, actor, review: AnnualReview) -> int:
+    concurrency.lock(review)
     if review.status != ReviewStatus.OPEN:
         raise Conflict("This review is closed; past reviews are read-only.")
     remaining = active_answers(review.profile).exclude(review_items__review=review)
@@ -731,6 +742,7 @@ def review_progress(review: AnnualReview) -> ReviewProgress:
 
 @transaction.atomic
 def complete_review(org, actor, review: AnnualReview) -> AnnualReview:
+    concurrency.lock(review)
     if review.status != ReviewStatus.OPEN:
         raise Conflict("This review is already completed.")
     progress = review_progress(review)
@@ -743,7 +755,7 @@ def complete_review(org, actor, review: AnnualReview) -> AnnualReview:
     review.completed_by = actor
     review.updated_by = actor
     review.save()
-    profile = review.profile
+    profile = concurrency.lock(review.profile)
     profile.anniversary_date = _next_year(review.anniversary_date)
     profile.save(update_fields=["anniversary_date", "updated_at"])
     audit.record(
@@ -780,6 +792,7 @@ class MigrationResult:
 @transaction.atomic
 def migrate_profile(org, actor, profile: SecurityProfile, target: CriteriaSet) -> MigrationResult:
     """Keep answers to unchanged criteria; flag reworded and new ones for review."""
+    concurrency.lock(profile)
     if target.entity_type != profile.entity_type:
         raise invalid("criteria_set", "The new version must be for the same entity type.")
     if target.pk == profile.criteria_set_id:
@@ -788,7 +801,7 @@ def migrate_profile(org, actor, profile: SecurityProfile, target: CriteriaSet) -
     new_by_id = {c.criterion_id: c for c in target.criteria.all()}
     reworded = {r.criterion_id for r in changes.reworded}
     kept = flagged = retired = 0
-    for answer in profile.answers.select_related("criterion"):
+    for answer in concurrency.lock_all(profile.answers.select_related("criterion")):
         cid = answer.criterion.criterion_id
         if answer.retired:
             continue

@@ -11,6 +11,7 @@ from openctpat.catalog.categories import CATEGORIES
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
+from openctpat.core.pages import get_for_org, submit
 
 from . import exports, services
 from .api import evidence_file_response, exports_filename
@@ -38,9 +39,7 @@ from .models import (
 
 
 def _profile(request, pk) -> SecurityProfile:
-    return get_object_or_404(
-        SecurityProfile.objects.for_org(request.org).select_related("criteria_set", "site"), pk=pk
-    )
+    return get_for_org(request, SecurityProfile, pk, "criteria_set", "site")
 
 
 def _require_change(request) -> None:
@@ -75,24 +74,19 @@ def site_list(request):
 
 @org_view(Perm.CHANGE)
 def site_edit(request, pk):
-    site = get_object_or_404(Site.objects.for_org(request.org), pk=pk)
+    site = get_for_org(request, Site, pk)
     initial = {k: getattr(site, k) for k in services.SITE_FIELDS}
-    form = SiteForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_site(request.org, request.user, site, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Site saved.")
-            return redirect("profiles:site_list")
+    form = SiteForm(request.POST or None, initial=initial, instance=site)
+    if submit(request, form, lambda d: services.update_site(request.org, request.user, site, **d)):
+        messages.success(request, "Site saved.")
+        return redirect("profiles:site_list")
     return render(request, "profiles/site_edit.html", {"form": form, "site": site})
 
 
 @require_POST
 @org_view(Perm.CHANGE)
 def site_delete(request, pk):
-    site = get_object_or_404(Site.objects.for_org(request.org), pk=pk)
+    site = get_for_org(request, Site, pk)
     services.delete_site(request.org, request.user, site)
     messages.success(request, f"Site {site.name} deleted.")
     return redirect("profiles:site_list")
@@ -129,19 +123,17 @@ def profile_list(request):
 def profile_detail(request, pk):
     profile = _profile(request, pk)
     anniversary = AnniversaryForm(
-        request.POST or None, initial={"anniversary_date": profile.anniversary_date}
+        request.POST or None,
+        initial={"anniversary_date": profile.anniversary_date},
+        instance=profile,
     )
-    if request.method == "POST":
-        _require_change(request)
-        if anniversary.is_valid():
-            services.update_profile(
-                request.org,
-                request.user,
-                profile,
-                anniversary_date=anniversary.cleaned_data["anniversary_date"],
-            )
-            messages.success(request, "Anniversary date saved.")
-            return redirect("profiles:profile", pk=profile.pk)
+    if submit(
+        request,
+        anniversary,
+        lambda d: services.update_profile(request.org, request.user, profile, **d),
+    ):
+        messages.success(request, "Anniversary date saved.")
+        return redirect("profiles:profile", pk=profile.pk)
     answers = services.active_answers(profile).select_related("criterion", "owner")
     category = request.GET.get("category")
     status = request.GET.get("status")
@@ -255,29 +247,19 @@ def migrate(request, pk):
 
 # -- answers ---------------------------------------------------------------------------------
 def _answer(request, pk) -> Answer:
-    return get_object_or_404(
-        Answer.objects.for_org(request.org).select_related(
-            "criterion__criteria_set", "profile__site", "owner"
-        ),
-        pk=pk,
-    )
+    return get_for_org(request, Answer, pk, "criterion__criteria_set", "profile__site", "owner")
 
 
 @org_view(Perm.VIEW)
 def answer_detail(request, pk):
     answer = _answer(request, pk)
     initial = {k: getattr(answer, k) for k in services.ANSWER_FIELDS}
-    form = AnswerForm(request.POST or None, initial=initial, org=request.org)
-    if request.method == "POST":
-        _require_change(request)
-        if form.is_valid():
-            try:
-                services.update_answer(request.org, request.user, answer, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, f"{answer.criterion.criterion_id} saved.")
-                return redirect("profiles:answer", pk=answer.pk)
+    form = AnswerForm(request.POST or None, initial=initial, org=request.org, instance=answer)
+    if submit(
+        request, form, lambda d: services.update_answer(request.org, request.user, answer, **d)
+    ):
+        messages.success(request, f"{answer.criterion.criterion_id} saved.")
+        return redirect("profiles:answer", pk=answer.pk)
     linked = answer.evidence.select_related("current").order_by("title")
     available = EvidenceDocument.objects.for_org(request.org).exclude(answers=answer)
     review = services.open_review(answer.profile)
@@ -334,7 +316,7 @@ def _upload(form) -> dict:
 @org_view(Perm.CHANGE)
 def answer_unlink(request, pk, document_pk):
     answer = _answer(request, pk)
-    document = get_object_or_404(EvidenceDocument.objects.for_org(request.org), pk=document_pk)
+    document = get_for_org(request, EvidenceDocument, document_pk)
     services.unlink_evidence(request.org, request.user, answer, document)
     messages.success(request, f"Unlinked {document.title}.")
     return redirect("profiles:answer", pk=pk)
@@ -380,12 +362,11 @@ def evidence_list(request):
 
 @org_view(Perm.VIEW)
 def evidence_detail(request, pk):
-    document = get_object_or_404(
-        EvidenceDocument.objects.for_org(request.org).select_related("current"), pk=pk
-    )
+    document = get_for_org(request, EvidenceDocument, pk, "current")
     form = DocumentForm(
         request.POST or None,
         initial={k: getattr(document, k) for k in services.DOCUMENT_FIELDS},
+        instance=document,
     )
     version_form = FileForm()
     if request.method == "POST":
@@ -403,8 +384,11 @@ def evidence_detail(request, pk):
                 else:
                     messages.success(request, f"Version {version.number} uploaded.")
                     return redirect("profiles:evidence", pk=pk)
-        elif form.is_valid():
-            services.update_document(request.org, request.user, document, **form.cleaned_data)
+        elif submit(
+            request,
+            form,
+            lambda d: services.update_document(request.org, request.user, document, **d),
+        ):
             messages.success(request, "Document saved.")
             return redirect("profiles:evidence", pk=pk)
     context = {
@@ -419,7 +403,7 @@ def evidence_detail(request, pk):
 
 @org_view(Perm.VIEW_EVIDENCE)
 def evidence_download(request, pk, number):
-    document = get_object_or_404(EvidenceDocument.objects.for_org(request.org), pk=pk)
+    document = get_for_org(request, EvidenceDocument, pk)
     version = get_object_or_404(document.versions, number=number)
     return evidence_file_response(request, version)
 
@@ -458,10 +442,7 @@ def review_action(request, pk):
     if current is None:
         messages.error(request, "No annual review is open.")
     elif action == "affirm":
-        answer = get_object_or_404(
-            Answer.objects.for_org(request.org).select_related("criterion"),
-            pk=request.POST.get("answer", 0) or 0,
-        )
+        answer = get_for_org(request, Answer, request.POST.get("answer", 0) or 0, "criterion")
         services.affirm_answer(request.org, request.user, current, answer)
     elif action == "affirm_all":
         count = services.affirm_all_remaining(request.org, request.user, current)
@@ -476,8 +457,6 @@ def review_action(request, pk):
 
 @org_view(Perm.VIEW)
 def review_detail(request, pk):
-    past = get_object_or_404(
-        AnnualReview.objects.for_org(request.org).select_related("profile", "completed_by"), pk=pk
-    )
+    past = get_for_org(request, AnnualReview, pk, "profile", "completed_by")
     items = past.items.select_related("answer__criterion", "reviewed_by")
     return render(request, "profiles/review_detail.html", {"review": past, "items": items})

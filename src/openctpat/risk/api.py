@@ -11,6 +11,7 @@ from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import Criterion
 from openctpat.core.downloads import PDF, XLSX, attachment
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
@@ -286,12 +287,10 @@ class LaneImportOut(Schema):
 
 
 # -- lookups ---------------------------------------------------------------------------------
-def _get(request, model, pk, *related):
-    return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
 
 
 def _assessment(request, pk) -> Assessment:
-    return _get(request, Assessment, pk)
+    return get_for_org(request, Assessment, pk)
 
 
 # -- matrix and reference data ---------------------------------------------------------------
@@ -432,7 +431,7 @@ def import_lanes(request, assessment_id: Id, file: File[UploadedFile]):
 @router.get("/lanes/{lane_id}", response=responses({200: LaneOut}))
 def get_lane(request, lane_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, Lane, lane_id)
+    return get_for_org(request, Lane, lane_id)
 
 
 @router.patch("/lanes/{lane_id}", response=responses({200: LaneOut}))
@@ -440,21 +439,23 @@ def update_lane(request, lane_id: Id, payload: LanePatch):
     require(request, Perm.CHANGE)
     data = payload.given()
     return services.update_lane(
-        request.org, request.user, _get(request, Lane, lane_id, "assessment"), **data
+        request.org, request.user, get_for_org(request, Lane, lane_id, "assessment"), **data
     )
 
 
 @router.delete("/lanes/{lane_id}", response=responses({204: None}))
 def delete_lane(request, lane_id: Id):
     require(request, Perm.CHANGE)
-    services.delete_lane(request.org, request.user, _get(request, Lane, lane_id, "assessment"))
+    services.delete_lane(
+        request.org, request.user, get_for_org(request, Lane, lane_id, "assessment")
+    )
     return Status(204, None)
 
 
 @router.get("/lanes/{lane_id}/diagram.svg", response=responses({200: None}))
 def lane_diagram(request, lane_id: Id):
     require(request, Perm.VIEW)
-    svg = exports.lane_diagram(_get(request, Lane, lane_id))
+    svg = exports.lane_diagram(get_for_org(request, Lane, lane_id))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -462,17 +463,17 @@ def lane_diagram(request, lane_id: Id):
 @paginate(Pagination)
 def list_nodes(request, lane_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, Lane, lane_id).nodes.all()
+    return get_for_org(request, Lane, lane_id).nodes.all()
 
 
 def _node_fields(request, data: dict) -> dict:
     if "site_id" in data:
         site_id = data.pop("site_id")
-        data["site"] = _get(request, Site, site_id) if site_id is not None else None
+        data["site"] = get_for_org(request, Site, site_id) if site_id is not None else None
     if "partner_id" in data:
         partner_id = data.pop("partner_id")
         data["partner"] = (
-            _get(request, BusinessPartner, partner_id) if partner_id is not None else None
+            get_for_org(request, BusinessPartner, partner_id) if partner_id is not None else None
         )
     if data.get("mode") is None and "mode" in data:
         data["mode"] = ""
@@ -482,7 +483,7 @@ def _node_fields(request, data: dict) -> dict:
 @router.post("/lanes/{lane_id}/nodes", response=responses({201: NodeOut}))
 def add_node(request, lane_id: Id, payload: NodeIn):
     require(request, Perm.CHANGE)
-    lane = _get(request, Lane, lane_id, "assessment")
+    lane = get_for_org(request, Lane, lane_id, "assessment")
     node = services.add_node(
         request.org, request.user, lane, **_node_fields(request, payload.dict())
     )
@@ -492,13 +493,13 @@ def add_node(request, lane_id: Id, payload: NodeIn):
 @router.get("/nodes/{node_id}", response=responses({200: NodeOut}))
 def get_node(request, node_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, LaneNode, node_id)
+    return get_for_org(request, LaneNode, node_id)
 
 
 @router.patch("/nodes/{node_id}", response=responses({200: NodeOut}))
 def update_node(request, node_id: Id, payload: NodePatch):
     require(request, Perm.CHANGE)
-    node = _get(request, LaneNode, node_id, "lane__assessment")
+    node = get_for_org(request, LaneNode, node_id, "lane__assessment")
     data = payload.dict(exclude_unset=True)
     data = {
         k: v for k, v in data.items() if v is not None or k in ("site_id", "partner_id", "mode")
@@ -509,7 +510,7 @@ def update_node(request, node_id: Id, payload: NodePatch):
 @router.delete("/nodes/{node_id}", response=responses({204: None}))
 def delete_node(request, node_id: Id):
     require(request, Perm.CHANGE)
-    node = _get(request, LaneNode, node_id, "lane__assessment")
+    node = get_for_org(request, LaneNode, node_id, "lane__assessment")
     services.delete_node(request.org, request.user, node)
     return Status(204, None)
 
@@ -541,13 +542,13 @@ def accept_suggestions(request, assessment_id: Id):
 @router.get("/threats/{threat_id}", response=responses({200: ThreatOut}))
 def get_threat(request, threat_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, CountryThreat, threat_id)
+    return get_for_org(request, CountryThreat, threat_id)
 
 
 @router.patch("/threats/{threat_id}", response=responses({200: ThreatOut}))
 def rate_threat(request, threat_id: Id, payload: ThreatPatch):
     require(request, Perm.CHANGE)
-    threat = _get(request, CountryThreat, threat_id, "assessment")
+    threat = get_for_org(request, CountryThreat, threat_id, "assessment")
     data = {k: v for k, v in payload.dict().items() if v is not None}
     return services.rate_threat(request.org, request.user, threat, **data)
 
@@ -569,13 +570,13 @@ def list_vulnerabilities(request, assessment_id: Id, node_id: Id | None = None):
 @router.get("/vulnerabilities/{vulnerability_id}", response=responses({200: VulnerabilityOut}))
 def get_vulnerability(request, vulnerability_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, Vulnerability, vulnerability_id, "node")
+    return get_for_org(request, Vulnerability, vulnerability_id, "node")
 
 
 @router.patch("/vulnerabilities/{vulnerability_id}", response=responses({200: VulnerabilityOut}))
 def rate_vulnerability(request, vulnerability_id: Id, payload: VulnerabilityPatch):
     require(request, Perm.CHANGE)
-    vuln = _get(request, Vulnerability, vulnerability_id, "node", "assessment")
+    vuln = get_for_org(request, Vulnerability, vulnerability_id, "node", "assessment")
     return services.rate_vulnerability(request.org, request.user, vuln, **payload.dict())
 
 
@@ -603,7 +604,7 @@ def rate_open_threats(request, assessment_id: Id, country: str, payload: BulkRat
 @router.post("/nodes/{node_id}/vulnerabilities/rate-open", response=responses({200: CountOut}))
 def rate_open_vulnerabilities(request, node_id: Id, payload: BulkRatingIn):
     require(request, Perm.CHANGE)
-    node = _get(request, LaneNode, node_id, "lane__assessment")
+    node = get_for_org(request, LaneNode, node_id, "lane__assessment")
     count = services.rate_open_vulnerabilities_of_node(
         request.org, request.user, node, payload.rating
     )
@@ -655,7 +656,7 @@ def list_actions(request, assessment_id: Id):
 def _action_fields(request, data: dict) -> dict:
     if "node_id" in data:
         node_id = data.pop("node_id")
-        data["node"] = _get(request, LaneNode, node_id, "lane") if node_id else None
+        data["node"] = get_for_org(request, LaneNode, node_id, "lane") if node_id else None
     if "criterion_id" in data:
         criterion_id = data.pop("criterion_id")
         data["criterion"] = get_object_or_404(Criterion, pk=criterion_id) if criterion_id else None
@@ -663,7 +664,9 @@ def _action_fields(request, data: dict) -> dict:
         data["owner"] = member_by_id(request, data.pop("owner_id"))
     if "evidence_id" in data:
         evidence_id = data.pop("evidence_id")
-        data["evidence"] = _get(request, EvidenceDocument, evidence_id) if evidence_id else None
+        data["evidence"] = (
+            get_for_org(request, EvidenceDocument, evidence_id) if evidence_id else None
+        )
     return data
 
 
@@ -678,13 +681,13 @@ def create_action(request, assessment_id: Id, payload: ActionIn):
 @router.get("/actions/{action_id}", response=responses({200: ActionOut}))
 def get_action(request, action_id: Id):
     require(request, Perm.VIEW)
-    return _get(request, Action, action_id)
+    return get_for_org(request, Action, action_id)
 
 
 @router.patch("/actions/{action_id}", response=responses({200: ActionOut}))
 def update_action(request, action_id: Id, payload: ActionPatch):
     require(request, Perm.CHANGE)
-    action = _get(request, Action, action_id, "assessment")
+    action = get_for_org(request, Action, action_id, "assessment")
     data = payload.dict(exclude_unset=True)
     for key in ("title", "description", "status", "completion_note"):
         if data.get(key) is None:
@@ -698,6 +701,6 @@ def update_action(request, action_id: Id, payload: ActionPatch):
 def delete_action(request, action_id: Id):
     require(request, Perm.CHANGE)
     services.delete_action(
-        request.org, request.user, _get(request, Action, action_id, "assessment")
+        request.org, request.user, get_for_org(request, Action, action_id, "assessment")
     )
     return Status(204, None)

@@ -3,6 +3,7 @@ from django import forms
 
 from openctpat.accounts.models import User
 from openctpat.catalog.categories import CATEGORIES
+from openctpat.core.forms import VersionedForm
 from openctpat.profiles.models import EvidenceDocument, Site
 
 from .models import ACTIVITIES, ActionStatus, Mode, NodeType, Rating
@@ -19,7 +20,7 @@ class AssessmentForm(forms.Form):
     participants = forms.CharField(widget=TEXT, required=False)
 
 
-class MethodForm(forms.Form):
+class MethodForm(VersionedForm):
     title = forms.CharField(max_length=200)
     assessment_date = forms.DateField(widget=DATE, label="Date")
     scope = forms.CharField(widget=TEXT, required=False)
@@ -33,7 +34,7 @@ class LaneForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class NodeForm(forms.Form):
+class NodeForm(VersionedForm):
     node_type = forms.ChoiceField(choices=NodeType.choices, label="Role")
     mode = forms.ChoiceField(choices=[("", "—"), *Mode.choices], required=False)
     name = forms.CharField(max_length=200, label="Party or place")
@@ -70,7 +71,7 @@ class NodeForm(forms.Form):
         return found[0]
 
 
-class ActionForm(forms.Form):
+class ActionForm(VersionedForm):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     node = forms.ModelChoiceField(queryset=None, required=False, label="Party")
@@ -102,7 +103,7 @@ class ActionForm(forms.Form):
         self.fields["evidence"].queryset = EvidenceDocument.objects.for_org(org)
 
 
-class MatrixForm(forms.Form):
+class MatrixForm(VersionedForm):
     low = forms.IntegerField(min_value=1, max_value=10)
     medium = forms.IntegerField(min_value=1, max_value=10)
     high = forms.IntegerField(min_value=1, max_value=10)

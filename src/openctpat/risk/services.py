@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from openctpat.accounts.models import Membership
 from openctpat.catalog.categories import CATEGORIES, category_name
-from openctpat.core import audit
+from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid
@@ -157,7 +157,7 @@ def matrix_of(assessment: Assessment) -> Matrix:
 
 @transaction.atomic
 def update_matrix(org, actor, **values) -> ScoringSettings:
-    current = settings_for(org)
+    current = concurrency.lock(settings_for(org))
     merged = {f: getattr(current, f) for f in MATRIX_FIELDS} | values
     try:
         Matrix(**merged).check()
@@ -171,6 +171,12 @@ def update_matrix(org, actor, **values) -> ScoringSettings:
 
 # -- assessments -----------------------------------------------------------------------------
 def ensure_draft(assessment: Assessment) -> None:
+    """Lock the assessment for the change at hand, then refuse it once signed off.
+
+    Every change to an assessment's lanes, ratings and actions comes through here, so a
+    sign-off and an edit never interleave.
+    """
+    concurrency.lock(assessment)
     if assessment.is_frozen:
         raise Conflict(
             "This assessment is signed off and read-only; start next year's as a copy of it."
@@ -646,7 +652,8 @@ def rate_threat(
     org, actor, threat: CountryThreat, *, rating: str, override_reason: str = "", **fields
 ) -> CountryThreat:
     """Accept the suggestion (same rating) or override it (a reason is required)."""
-    ensure_draft(threat.assessment)
+    ensure_draft(threat.assessment)  # the assessment before its row: one lock order
+    concurrency.lock(threat)
     if rating not in Rating.values:
         raise invalid("rating", "Rate High, Medium or Low.")
     override_reason = (override_reason or "").strip()
@@ -829,6 +836,7 @@ def create_action(org, actor, assessment: Assessment, **fields) -> Action:
 @transaction.atomic
 def update_action(org, actor, action: Action, **fields) -> Action:
     """Actions stay workable after sign-off: closing them is what the plan is for."""
+    concurrency.lock(action)
     fields = _clean_action(org, action.assessment, fields)
     if fields.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
         fields["completed_at"] = timezone.now()

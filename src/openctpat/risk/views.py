@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from openctpat.accounts.decorators import org_view
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
-from openctpat.profiles.forms import apply_domain_error
+from openctpat.core.pages import get_for_org, submit
 
 from . import exports, services
 from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MatrixForm, MethodForm, NodeForm
@@ -35,10 +35,7 @@ STEPS = [
 
 
 def _assessment(request, pk) -> Assessment:
-    return get_object_or_404(
-        Assessment.objects.for_org(request.org).select_related("signed_off_by", "reference_set"),
-        pk=pk,
-    )
+    return get_for_org(request, Assessment, pk, "signed_off_by", "reference_set")
 
 
 def _require_change(request) -> None:
@@ -56,17 +53,9 @@ def _context(request, assessment, step, **extra) -> dict:
     }
 
 
-def _form_save(request, form, call, success: str, redirect_to):
+def _form_save(request, form, call, success: str, redirect_to, obj=None):
     """Run a service with a valid form; show its errors on the form instead of failing."""
-    if request.method != "POST":
-        return None
-    _require_change(request)
-    if not form.is_valid():
-        return None
-    try:
-        call(form.cleaned_data)
-    except DomainError as exc:
-        apply_domain_error(form, exc)
+    if not submit(request, form, call, obj=obj):
         return None
     messages.success(request, success)
     return redirect_to
@@ -117,7 +106,7 @@ def assessment_detail(request, pk):
 def method(request, pk):
     assessment = _assessment(request, pk)
     initial = {k: getattr(assessment, k) for k in services.ASSESSMENT_FIELDS}
-    form = MethodForm(request.POST or None, initial=initial)
+    form = MethodForm(request.POST or None, initial=initial, instance=assessment)
 
     def save(data):
         services.update_assessment(request.org, request.user, assessment, **data)
@@ -205,7 +194,7 @@ def lanes_import(request, pk):
 
 
 def _lane(request, pk) -> Lane:
-    return get_object_or_404(Lane.objects.for_org(request.org).select_related("assessment"), pk=pk)
+    return get_for_org(request, Lane, pk, "assessment")
 
 
 @org_view(Perm.VIEW)
@@ -243,11 +232,9 @@ def lane_delete(request, pk):
 
 @org_view(Perm.CHANGE)
 def node_edit(request, pk):
-    node = get_object_or_404(
-        LaneNode.objects.for_org(request.org).select_related("lane__assessment"), pk=pk
-    )
+    node = get_for_org(request, LaneNode, pk, "lane__assessment")
     initial = {k: getattr(node, k) for k in services.NODE_FIELDS}
-    form = NodeForm(request.POST or None, initial=initial, org=request.org)
+    form = NodeForm(request.POST or None, initial=initial, org=request.org, instance=node)
 
     def save(data):
         services.update_node(request.org, request.user, node, **data)
@@ -262,9 +249,7 @@ def node_edit(request, pk):
 @require_POST
 @org_view(Perm.CHANGE)
 def node_delete(request, pk):
-    node = get_object_or_404(
-        LaneNode.objects.for_org(request.org).select_related("lane__assessment"), pk=pk
-    )
+    node = get_for_org(request, LaneNode, pk, "lane__assessment")
     services.delete_node(request.org, request.user, node)
     messages.success(request, f"{node.name} removed from the lane.")
     return redirect("risk:lane", pk=node.lane_id)
@@ -318,9 +303,7 @@ def country_rate_open(request, pk):
 @require_POST
 @org_view(Perm.CHANGE)
 def node_rate_open(request, pk):
-    node = get_object_or_404(
-        LaneNode.objects.for_org(request.org).select_related("lane__assessment"), pk=pk
-    )
+    node = get_for_org(request, LaneNode, pk, "lane__assessment")
     rating = request.POST.get("rating", "")
     if rating not in Rating.values:
         messages.error(request, "Choose High, Medium or Low.")
@@ -333,9 +316,7 @@ def node_rate_open(request, pk):
 @require_POST
 @org_view(Perm.CHANGE)
 def threat_rate(request, pk):
-    threat = get_object_or_404(
-        CountryThreat.objects.for_org(request.org).select_related("assessment"), pk=pk
-    )
+    threat = get_for_org(request, CountryThreat, pk, "assessment")
     try:
         services.rate_threat(
             request.org,
@@ -377,9 +358,7 @@ def vulnerabilities(request, pk):
 @require_POST
 @org_view(Perm.CHANGE)
 def vulnerability_rate(request, pk):
-    vuln = get_object_or_404(
-        Vulnerability.objects.for_org(request.org).select_related("assessment", "node"), pk=pk
-    )
+    vuln = get_for_org(request, Vulnerability, pk, "assessment", "node")
     try:
         services.rate_vulnerability(
             request.org,
@@ -424,15 +403,14 @@ def risk_list(request, pk):
 
 @org_view(Perm.VIEW)
 def action_edit(request, pk):
-    action = get_object_or_404(
-        Action.objects.for_org(request.org).select_related("assessment"), pk=pk
-    )
+    action = get_for_org(request, Action, pk, "assessment")
     fields = [f for f in services.ACTION_FIELDS if f != "criterion"]
     form = ActionForm(
         request.POST or None,
         initial={f: getattr(action, f) for f in fields},
         org=request.org,
         assessment=action.assessment,
+        instance=action,
     )
 
     def save(data):
@@ -452,7 +430,9 @@ def action_edit(request, pk):
 def matrix(request):
     current = services.settings_for(request.org)
     form = MatrixForm(
-        request.POST or None, initial={f: getattr(current, f) for f in services.MATRIX_FIELDS}
+        request.POST or None,
+        initial={f: getattr(current, f) for f in services.MATRIX_FIELDS},
+        instance=current,
     )
     if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
         raise DjangoPermissionDenied("Only an owner changes the risk matrix.")
@@ -460,7 +440,9 @@ def matrix(request):
     def save(data):
         services.update_matrix(request.org, request.user, **data)
 
-    done = _form_save(request, form, save, "Risk matrix saved.", redirect("risk:matrix"))
+    done = _form_save(
+        request, form, save, "Risk matrix saved.", redirect("risk:matrix"), obj=current
+    )
     if done:
         return done
     context = {"form": form, "matrix": services.matrix_for(request.org)}

@@ -1,6 +1,5 @@
 import datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -9,6 +8,7 @@ from pydantic import StrictBool, StrictFloat, StrictInt
 from openctpat.accounts.api_auth import require
 from openctpat.accounts.roles import Perm
 from openctpat.core.errors import PermissionDenied
+from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
@@ -120,12 +120,7 @@ class RunOut(Schema):
 
 
 def _alert(request, pk) -> Alert:
-    return get_object_or_404(
-        Alert.objects.for_org(request.org).select_related(
-            "partner", "record", "decided_by", "confirmed_by"
-        ),
-        pk=pk,
-    )
+    return get_for_org(request, Alert, pk, "partner", "record", "decided_by", "confirmed_by")
 
 
 @router.get("/screening/lists", response=responses({200: list[ListVersionOut]}))
@@ -226,14 +221,14 @@ def confirm(request, alert_id: Id, payload: ConfirmIn):
 @paginate(Pagination)
 def partner_screenings(request, partner_id: Id):
     require(request, Perm.VIEW)
-    partner = get_object_or_404(BusinessPartner.objects.for_org(request.org), pk=partner_id)
+    partner = get_for_org(request, BusinessPartner, partner_id)
     return partner.screenings.prefetch_related("versions")
 
 
 @router.post("/partners/{partner_id}/screen", response=responses({201: ScreeningOut}))
 def screen_partner(request, partner_id: Id):
     require(request, Perm.CHANGE)
-    partner = get_object_or_404(BusinessPartner.objects.for_org(request.org), pk=partner_id)
+    partner = get_for_org(request, BusinessPartner, partner_id)
     found = services.screen_partner(request.org, partner, reason="manual", actor=request.user)
     if found is None:
         from openctpat.core.errors import Conflict

@@ -1,5 +1,6 @@
 from django import forms
 
+from openctpat.core.forms import VersionedForm
 from openctpat.profiles.forms import COUNTRIES
 
 from .models import AlertStatus
@@ -29,7 +30,7 @@ class UploadForm(forms.Form):
     )
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(VersionedForm):
     threshold = forms.FloatField(
         min_value=0, max_value=0.99, help_text="0 uses the measured default."
     )

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
-from openctpat.core import audit
+from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.errors import Conflict, PermissionDenied, invalid
 from openctpat.core.reminders import owner_emails
@@ -201,7 +201,7 @@ def threshold_for(org) -> float:
 
 @transaction.atomic
 def update_settings(org, actor, **values) -> ScreeningSettings:
-    s = settings_for(org)
+    s = concurrency.lock(settings_for(org))
     if "threshold" in values and not (values["threshold"] == 0 or 0.3 <= values["threshold"] < 1):
         raise invalid("threshold", "Between 0.30 and 0.99, or 0 for the measured default.")
     before = audit.snapshot(s, SETTINGS_FIELDS) if s.pk else {}
@@ -293,6 +293,7 @@ def screen_partner(
     built = built or current_index()
     if built is None:
         return None
+    concurrency.lock(partner)  # one screening of a partner at a time: no duplicate alerts
     index, versions, records = built
     threshold = threshold_for(org)
     hits = _hits(index, [partner.legal_name, *partner.other_names], partner.country, threshold)
@@ -414,6 +415,8 @@ def _name_as_written(name: str) -> str:
 
 
 def _ensure_open(alert: Alert, *states) -> None:
+    """Lock the alert, then refuse a decision on one that is already decided."""
+    concurrency.lock(alert)
     if alert.status not in (states or (AlertStatus.OPEN,)):
         raise Conflict(f"This alert is already decided: {alert.get_status_display()}.")
 
@@ -557,6 +560,7 @@ def _after_decision(org, alert: Alert) -> None:
 
     latest = alert.partner.screenings.order_by("-created_at", "-id").first()
     if latest:
+        concurrency.lock(latest)
         latest.outcome = _outcome(alert.partner)
         latest.save(update_fields=["outcome"])
     recompute_tiers(org, [alert.partner])

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.errors import DomainError
+from openctpat.core.pages import get_for_org, submit
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import apply_domain_error
 
@@ -40,11 +41,8 @@ def alert_list(request):
 
 @org_view(Perm.VIEW)
 def alert_detail(request, pk):
-    alert = get_object_or_404(
-        Alert.objects.for_org(request.org).select_related(
-            "partner", "record__version", "screening", "decided_by", "confirmed_by"
-        ),
-        pk=pk,
+    alert = get_for_org(
+        request, Alert, pk, "partner", "record__version", "screening", "decided_by", "confirmed_by"
     )
     can_decide = has_perm(request.role, Perm.CHANGE)
     context = {
@@ -62,9 +60,7 @@ def alert_detail(request, pk):
 @require_POST
 @org_view(Perm.CHANGE)
 def alert_decide(request, pk):
-    alert = get_object_or_404(
-        Alert.objects.for_org(request.org).select_related("partner", "record"), pk=pk
-    )
+    alert = get_for_org(request, Alert, pk, "partner", "record")
     form = DecisionForm(request.POST)
     decision = request.POST.get("decision")
     if not form.is_valid() and decision != "confirm":
@@ -104,7 +100,7 @@ def search(request):
 @require_POST
 @org_view(Perm.CHANGE)
 def screen_partner(request, pk):
-    partner = get_object_or_404(BusinessPartner.objects.for_org(request.org), pk=pk)
+    partner = get_for_org(request, BusinessPartner, pk)
     found = services.screen_partner(request.org, partner, reason="manual", actor=request.user)
     if found is None:
         messages.error(request, "No restricted-party list is loaded yet.")
@@ -142,17 +138,17 @@ def screening_settings(request):
     form = SettingsForm(
         request.POST or None,
         initial={"threshold": current.threshold, "four_eyes": current.four_eyes},
+        instance=current,
     )
-    if request.method == "POST":
-        if not has_perm(request.role, Perm.MANAGE_ORGANISATION):
-            raise DjangoPermissionDenied("Only an owner changes screening settings.")
-        if form.is_valid():
-            try:
-                services.update_settings(request.org, request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, "Screening settings saved.")
-                return redirect("screening:settings")
+    if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
+        raise DjangoPermissionDenied("Only an owner changes screening settings.")
+    if submit(
+        request,
+        form,
+        lambda d: services.update_settings(request.org, request.user, **d),
+        obj=current,
+    ):
+        messages.success(request, "Screening settings saved.")
+        return redirect("screening:settings")
     context = {"form": form, "effective": services.threshold_for(request.org)}
     return render(request, "screening/settings.html", context)

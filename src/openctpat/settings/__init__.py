@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openctpat.core.middleware.RejectNulMiddleware",
+    "openctpat.core.middleware.PreconditionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -204,6 +205,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CTPAT_EVIDENCE_MAX_BYTES = int(os.environ.get("CTPAT_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
 # Uploads above this are streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The test suite turns this on: a service that saves a row it did not lock fails the test.
+CTPAT_CHECK_ROW_LOCKS = False
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

@@ -1,13 +1,15 @@
 """Test settings: the environment's database (SQLite unless DATABASE_URL), fast hashing."""
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from . import *  # noqa: F403
-from . import DATABASES
+from . import BASE_DIR, DATABASES
 
 DEBUG = False
+CTPAT_CHECK_ROW_LOCKS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ctpat-test-media-"))
@@ -20,5 +22,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get(
     "DATABASE_URL"
 ):
-    DATABASES["default"]["NAME"] = str(Path(tempfile.gettempdir()) / "ctpat-test.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    # A file, not shared-cache memory: concurrency tests need SQLite's real locking (a
+    # writer waits for the IMMEDIATE lock instead of failing at once). One file per checkout.
+    _tag = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+    DATABASES["default"]["NAME"] = str(Path(tempfile.gettempdir()) / f"ctpat-{_tag}.sqlite3")
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"ctpat-test-{_tag}.sqlite3")
+    }
