@@ -1,10 +1,9 @@
 import pytest
 from django.test import Client
 
-from openctpat.core import concurrency
-
 from openctpat.accounts.middleware import SESSION_ORG_KEY
 from openctpat.accounts.roles import Role
+from openctpat.core import concurrency
 from openctpat.testing import add_member, make_org, make_user, owner_of, token_for
 from openctpat.testing.api import ApiClient
 
