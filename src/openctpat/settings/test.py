@@ -4,8 +4,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import *  # noqa: F403
-from . import DATABASES
+from .dev import *  # noqa: F403
+from .dev import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
