@@ -20,7 +20,7 @@ def setup_django():
     tmp = Path(tempfile.mkdtemp(prefix="ctpat-bench-"))
     os.environ.setdefault("CTPAT_DATA_DIR", str(tmp))
     os.environ.setdefault("MEDIA_ROOT", str(tmp / "media"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings.dev")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django

@@ -1579,7 +1579,7 @@ def _setup_django() -> None:
     """Django settings, for the import choices (models); no database is opened."""
     tmp = tempfile.mkdtemp(prefix="ctpat-demo-")
     os.environ.setdefault("CTPAT_DATA_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings.dev")
     import django
 
     django.setup()

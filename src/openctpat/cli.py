@@ -1,12 +1,26 @@
-"""The ``ctpat`` command: a thin front over Django's management commands."""
+"""The ``ctpat`` command: a thin front over Django's management commands.
+
+Every command runs production settings unless ``DJANGO_SETTINGS_MODULE`` says otherwise;
+only ``ctpat demo`` (what ``make demo`` runs) uses the development settings and their
+public keys.
+"""
 
 import argparse
 import os
 import sys
 
+PRODUCTION = "openctpat.settings.production"
+DEVELOPMENT = "openctpat.settings.dev"
+DEVELOPMENT_COMMANDS = {"demo"}
 
-def _django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings")
+
+def settings_module(command: str) -> str:
+    """The settings a command runs when ``DJANGO_SETTINGS_MODULE`` is not set."""
+    return DEVELOPMENT if command in DEVELOPMENT_COMMANDS else PRODUCTION
+
+
+def _django(command: str):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module(command))
     import django
 
     django.setup()
@@ -29,6 +43,20 @@ def main(argv: list[str] | None = None) -> int:
     org.add_argument("--entity-type", action="append", default=[])
     verify = sub.add_parser("verify-audit", help="Verify the audit trail's hash chains.")
     verify.add_argument("--org", type=int)
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Also check against a checkpoint kept elsewhere (the audit page's download or "
+        "the JSON block of a reminder email).",
+    )
+    audit = sub.add_parser("audit", help="The audit trail.")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    checkpoint = audit_sub.add_parser(
+        "checkpoint", help="Verify each chain and save a signed checkpoint of its head."
+    )
+    checkpoint.add_argument("--org", type=int)
     serve = sub.add_parser("serve", help="Serve the app (development server).")
     serve.add_argument("--addr", default="127.0.0.1:8000")
     sub.add_parser("migrate", help="Apply database migrations.")
@@ -59,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ns = parser.parse_args(argv)
 
     if ns.command == "manage":
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openctpat.settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module(ns.command))
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["ctpat manage", *ns.args])
@@ -68,9 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         from openctpat.screening.batch import run
 
         return run(ns.lists, ns.names, threshold=ns.threshold, top=ns.top)
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management.base import CommandError
 
-    call_command = _django()
+    try:
+        call_command = _django(ns.command)
+    except ImproperlyConfigured as exc:
+        print(f"ctpat: {exc}", file=sys.stderr)
+        return 1
     try:
         if ns.command == "demo":
             call_command("migrate", interactive=False, verbosity=0)
@@ -86,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
                 entity_type=ns.entity_type,
             )
         elif ns.command == "verify-audit":
-            call_command("verify_audit_chain", org=ns.org)
+            call_command("verify_audit_chain", org=ns.org, checkpoint=ns.checkpoint)
+        elif ns.command == "audit":
+            call_command("audit_checkpoint", org=ns.org)
         elif ns.command == "serve":
             call_command("runserver", ns.addr, use_reloader=False)
         elif ns.command == "migrate":

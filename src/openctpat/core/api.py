@@ -9,9 +9,10 @@ from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 
 from . import services
-from .audit import verify_chains
+from .audit import ChainReport, verify_chains
+from .checkpoints import FORMAT
 from .models import AuditEntry
-from .schemas import Id, IsoDate, responses
+from .schemas import Id, IsoDate, StrictId, StrictInput, responses
 
 router = Router(tags=["audit"])
 
@@ -30,6 +31,7 @@ class AuditEntryOut(Schema):
     ip: str | None
     hash: str
     prev_hash: str
+    mac: str
 
 
 class AuditFilters(Schema):
@@ -41,13 +43,59 @@ class AuditFilters(Schema):
     until: IsoDate | None = None
 
 
+class CheckpointOut(Schema):
+    """A signed checkpoint: the file the audit page offers, field for field."""
+
+    format: str = FORMAT
+    chain: str
+    seq: int
+    hash: str
+    at: str
+    mac: str
+
+
+class CheckpointIn(StrictInput):
+    format: str = Field(..., max_length=60)
+    chain: str = Field(..., max_length=40)
+    seq: StrictId
+    hash: str = Field(..., max_length=64)
+    at: str = Field(..., max_length=40)
+    mac: str = Field(..., max_length=64)
+
+
 class ChainStatusOut(Schema):
     chain: str
     intact: bool
+    kind: str = Field(
+        description="What broke: altered, removed, recomputed, truncated, unsigned or "
+        "bad_checkpoint; empty when intact."
+    )
     entries: int
     broken_entry_id: int | None
     broken_seq: int | None
     reason: str
+    head_seq: int
+    head_hash: str
+    last_checkpoint: CheckpointOut | None = Field(
+        description="The latest checkpoint the chain matches (before the break, if any)."
+    )
+    failed_checkpoint: CheckpointOut | None = Field(
+        description="The checkpoint the chain contradicts (truncated or rewritten)."
+    )
+    since_checkpoint: int
+
+
+def _status(report: ChainReport) -> dict:
+    fields = ("chain", "kind", "entries", "broken_entry_id", "broken_seq", "reason")
+    return {
+        **{name: getattr(report, name) for name in fields},
+        "intact": report.intact,
+        "head_seq": report.head_seq,
+        "head_hash": report.head_hash,
+        "last_checkpoint": report.last_checkpoint,
+        "failed_checkpoint": report.failed_checkpoint,
+        "since_checkpoint": report.since_checkpoint,
+    }
 
 
 @router.get("", response=responses({200: list[AuditEntryOut]}), summary="List audit entries")
@@ -59,9 +107,32 @@ def list_audit(request, filters: Query[AuditFilters]):
 
 @router.get("/verify", response=responses({200: ChainStatusOut}), summary="Verify the hash chain")
 def verify_audit(request):
+    """Every hash, signature and stored checkpoint of the organisation's chain."""
     require(request, Perm.VIEW_AUDIT)
     (report,) = verify_chains(request.org)
-    return {**report.__dict__, "intact": report.intact}
+    return _status(report)
+
+
+@router.post(
+    "/verify",
+    response=responses({200: ChainStatusOut}),
+    summary="Verify the chain against a checkpoint you kept",
+)
+def verify_audit_against(request, payload: CheckpointIn):
+    """As GET, and also against a checkpoint kept outside the server (from ``/audit/head``,
+    the audit page or a reminder email)."""
+    require(request, Perm.VIEW_AUDIT)
+    kept = services.kept_checkpoint(request.org, payload.model_dump_json())
+    (report,) = verify_chains(request.org, [kept])
+    return _status(report)
+
+
+@router.get("/head", response=responses({200: CheckpointOut}), summary="Checkpoint the head")
+def audit_head(request):
+    """Verify the chain, store a signed checkpoint of its newest entry and return it, to keep
+    outside the server; recorded as an export. 409 when the chain fails verification."""
+    require(request, Perm.VIEW_AUDIT)
+    return services.export_head(request.org, request.user)
 
 
 @router.get("/{entry_id}", response=responses({200: AuditEntryOut}), summary="One audit entry")

@@ -2,7 +2,9 @@
 
 Each organisation has its own hash chain (``org:<id>``); events with no organisation (a
 failed login for an unknown address) go to the ``system`` chain. Every entry stores the hash
-of the previous one, so changing or deleting a row breaks the chain at that row.
+of the previous one, so changing or deleting a row breaks the chain at that row; its hash
+is signed with the audit key and the chain's head is checkpointed outside the database
+(core.checkpoints), so rewriting the chain consistently or cutting its end off shows too.
 """
 
 import contextlib
@@ -15,7 +17,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from . import concurrency
+from . import checkpoints, concurrency
+from .checkpoints import Checkpoint
+from .errors import Conflict
 from .models import GENESIS_HASH, AuditEntry
 
 
@@ -177,6 +181,7 @@ def record(
             prev_hash=last["hash"] if last else GENESIS_HASH,
         )
         entry.hash = entry.compute_hash()
+        entry.mac = checkpoints.entry_mac(entry.hash)
         try:
             with transaction.atomic():
                 entry.save()
@@ -184,6 +189,17 @@ def record(
         except IntegrityError:
             continue  # another writer took this sequence number; read the new tail
     raise RuntimeError(f"Could not append to audit chain {chain}")
+
+
+class Tamper:
+    """What verification found, in the words a report uses."""
+
+    ALTERED = "altered"  # a row's content or link no longer matches its hash
+    REMOVED = "removed"  # rows missing in the middle (the sequence jumps)
+    RECOMPUTED = "recomputed"  # hashes recomputed after an edit: signature or checkpoint
+    TRUNCATED = "truncated"  # the chain ends before a checkpoint's entry
+    UNSIGNED = "unsigned"  # an entry with no signature that no checkpoint vouches for
+    BAD_CHECKPOINT = "bad_checkpoint"  # a file in the checkpoint store the key did not sign
 
 
 @dataclass
@@ -194,42 +210,172 @@ class ChainReport:
     broken_seq: int | None = None
     reason: str = ""
     problems: list[str] = field(default_factory=list)
+    kind: str = ""
+    head_seq: int = 0
+    head_hash: str = ""
+    # The latest checkpoint the chain matches (up to the break, if there is one) ...
+    last_checkpoint: Checkpoint | None = None
+    # ... and the one it contradicts (truncated or rewritten).
+    failed_checkpoint: Checkpoint | None = None
 
     @property
     def intact(self) -> bool:
         return self.broken_entry_id is None and not self.reason
 
+    @property
+    def since_checkpoint(self) -> int:
+        """Entries after the last checkpoint: nothing yet shows whether these were cut off."""
+        return self.head_seq - (self.last_checkpoint.seq if self.last_checkpoint else 0)
 
-def verify_chain(chain: str) -> ChainReport:
-    """Recompute every hash of one chain in order; report the first row that does not fit."""
+    def fail(self, kind: str, reason: str, entry=None, seq=None) -> "ChainReport":
+        self.kind, self.reason = kind, reason
+        self.broken_entry_id = entry.pk if entry is not None else None
+        self.broken_seq = entry.seq if entry is not None else seq
+        return self
+
+    def summary(self) -> str:
+        """One line for the command line: the verdict, where, why, and the last good anchor."""
+        good = self.last_checkpoint
+        anchor = f"last good checkpoint: {good.label}" if good else "no checkpoint matched"
+        if self.intact:
+            since = f"{self.since_checkpoint} entries since"
+            return f"intact ({self.entries} entries; {anchor}; {since})"
+        if self.broken_entry_id is not None:
+            where = f" at entry id={self.broken_entry_id} seq={self.broken_seq}"
+        else:
+            where = f" after entry {self.head_seq}" if self.kind == Tamper.TRUNCATED else ""
+        return f"BROKEN{where} ({self.kind}): {self.reason}; {anchor}"
+
+
+def _check_entry(entry, expected_seq: int, prev_hash: str | None) -> tuple[str, str]:
+    if entry.seq != expected_seq:
+        return (
+            Tamper.REMOVED,
+            f"sequence jumps from {expected_seq - 1} to {entry.seq} (rows removed)",
+        )
+    if prev_hash is not None and entry.prev_hash != prev_hash:
+        return Tamper.ALTERED, "previous-hash link does not match the entry before it"
+    if entry.compute_hash() != entry.hash:
+        return Tamper.ALTERED, "content does not match its hash (row modified)"
+    if entry.mac and not checkpoints.entry_mac_matches(entry.hash, entry.mac):
+        return Tamper.RECOMPUTED, (
+            "its hash fits its content but not its signature: the row was edited and the "
+            "hashes recomputed by someone without the audit key"
+        )
+    return "", ""
+
+
+def verify_chain(chain: str, extra_checkpoints=(), since: Checkpoint | None = None) -> ChainReport:
+    """Recompute every hash of one chain in order, check every signature and checkpoint, and
+    report the first thing that does not fit.
+
+    ``extra_checkpoints`` are checkpoints kept elsewhere (a download, a reminder email), with
+    their signature already checked. ``since`` starts at a stored checkpoint instead of the
+    first entry (to extend it with a new checkpoint).
+    """
     report = ChainReport(chain=chain)
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
-    for entry in AuditEntry.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000):
+    stored, bad = checkpoints.stored(chain)
+    if bad:
+        return report.fail(
+            Tamper.BAD_CHECKPOINT,
+            f"the checkpoint store holds {bad[0]}, which the audit key did not sign "
+            "(written by someone else, or damaged)",
+        )
+    pending = sorted([*stored, *extra_checkpoints], key=lambda c: c.seq)
+    entries = AuditEntry.objects.filter(chain=chain)
+    expected_seq, prev_hash = 1, GENESIS_HASH
+    if since is not None:
+        pending = [c for c in pending if c.seq >= since.seq]
+        entries = entries.filter(seq__gte=since.seq)
+        expected_seq, prev_hash = since.seq, None  # the checkpoint vouches for the link
+    unsigned = None  # the first entry without a MAC that no checkpoint has covered yet
+    for entry in entries.order_by("seq").iterator(chunk_size=2000):
         report.entries += 1
-        problem = ""
-        if entry.seq != expected_seq:
-            problem = f"sequence jumps from {expected_seq - 1} to {entry.seq} (rows removed)"
-        elif entry.prev_hash != prev_hash:
-            problem = "previous-hash link does not match the entry before it"
-        elif entry.compute_hash() != entry.hash:
-            problem = "content does not match its hash (row modified)"
-        if problem:
-            report.broken_entry_id = entry.pk
-            report.broken_seq = entry.seq
-            report.reason = problem
-            return report
-        prev_hash = entry.hash
-        expected_seq += 1
+        kind, problem = _check_entry(entry, expected_seq, prev_hash)
+        if kind:
+            return report.fail(kind, problem, entry)
+        if not entry.mac and unsigned is None:
+            unsigned = entry
+        while pending and pending[0].seq <= entry.seq:
+            checkpoint = pending.pop(0)
+            if checkpoint.seq != entry.seq or checkpoint.hash != entry.hash:
+                report.failed_checkpoint = checkpoint
+                return report.fail(
+                    Tamper.RECOMPUTED,
+                    f"the entry differs from the checkpoint {checkpoint.label}: the chain "
+                    "was rewritten and its hashes recomputed",
+                    entry,
+                )
+            report.last_checkpoint, unsigned = checkpoint, None
+        prev_hash, expected_seq = entry.hash, expected_seq + 1
+        report.head_seq, report.head_hash = entry.seq, entry.hash
+    if pending:
+        furthest = report.failed_checkpoint = pending[-1]
+        last = report.head_seq or (since.seq - 1 if since else 0)
+        return report.fail(
+            Tamper.TRUNCATED,
+            f"the chain ends at entry {last} but the checkpoint {furthest.label} recorded "
+            f"entry {furthest.seq}: entries {last + 1} to {furthest.seq} were removed "
+            "(truncated)",
+            seq=last + 1,
+        )
+    if unsigned is not None:
+        return report.fail(
+            Tamper.UNSIGNED,
+            "the entry carries no signature and no checkpoint covers it (its signature was "
+            "removed, or it predates signing and was never checkpointed)",
+            unsigned,
+        )
     return report
 
 
-def verify_chains(organisation=None) -> list[ChainReport]:
-    """Verify one organisation's chain, or every chain when no organisation is given."""
+def verify_chains(organisation=None, extra_checkpoints=()) -> list[ChainReport]:
+    """Verify one organisation's chain, or every chain when no organisation is given
+    (including chains whose rows are all gone but whose checkpoints remain)."""
+    extra: dict[str, list[Checkpoint]] = {}
+    for checkpoint in extra_checkpoints:
+        extra.setdefault(checkpoint.chain, []).append(checkpoint)
     if organisation is not None:
-        return [verify_chain(chain_name(organisation.pk))]
-    chains = AuditEntry.objects.order_by("chain").values_list("chain", flat=True).distinct()
-    return [verify_chain(c) for c in chains]
+        chain = chain_name(organisation.pk)
+        return [verify_chain(chain, extra.get(chain, ()))]
+    return [verify_chain(c, extra.get(c, ())) for c in all_chains(extra)]
+
+
+def all_chains(also=()) -> list[str]:
+    """Every chain with entries or with checkpoints (whose entries may all be gone)."""
+    chains = set(AuditEntry.objects.values_list("chain", flat=True).distinct())
+    return sorted(chains | {*checkpoints.stored_chains(), *also})
+
+
+class ChainBroken(Conflict):
+    """A chain that fails verification is not checkpointed: that would seal the damage."""
+
+    def __init__(self, report: ChainReport):
+        super().__init__(
+            f"The audit trail ({report.chain}) failed verification, so no checkpoint was "
+            f"written: {report.reason}."
+        )
+        self.report = report
+
+
+def write_checkpoint(chain: str) -> Checkpoint | None:
+    """Verify what is new since the chain's last checkpoint, then sign and store its head.
+
+    Stored once the transaction commits (never a checkpoint of entries that roll back);
+    the same head is not stored twice. None for a chain with no entries.
+    """
+    stored, _bad = checkpoints.stored(chain)
+    since = stored[-1] if stored else None
+    report = verify_chain(chain, since=since)
+    if not report.intact:
+        raise ChainBroken(report)
+    if not report.head_seq:
+        return None
+    if since is not None and since.seq == report.head_seq:
+        return since
+    checkpoint = Checkpoint.sign(chain, report.head_seq, report.head_hash)
+    transaction.on_commit(lambda: checkpoints.save(checkpoint))
+    return checkpoint
 
 
 def record_changes(action: str, organisation, actor, target, changes: dict) -> None:

@@ -1,6 +1,7 @@
 from django import forms
 
 from .audit import Action
+from .checkpoints import MAX_BYTES
 from .concurrency import version_of
 
 
@@ -42,3 +43,18 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", "Any type"), *[(t, t) for t in object_types]]
+
+
+class KeptCheckpointForm(forms.Form):
+    checkpoint = forms.FileField(
+        label="Checkpoint file",
+        help_text="A checkpoint downloaded from this page or saved from a reminder email.",
+    )
+
+    def raw(self) -> bytes:
+        """The uploaded file's bytes (one byte too many tells a file that is too large)."""
+        upload = self.files.get("checkpoint")
+        if upload is None:
+            return b""
+        upload.seek(0)
+        return upload.read(MAX_BYTES + 1)

@@ -1,4 +1,15 @@
-"""Request-wide guards that every page and API operation shares."""
+"""Request and response rules every page and API operation shares.
+
+``RejectNulMiddleware``: PostgreSQL cannot hold NUL in text, so a filter or form value with
+one would fail deep in a query (a 500); it is refused here with a 400 instead, the same way
+on every database.
+
+``PreconditionMiddleware``: carries a client's version to the write (409 on a stale edit) and
+the row's ``ETag`` back.
+
+``PrivateCacheMiddleware``: what a signed-in member or an API token sees is never kept by
+a shared proxy cache or by the browser's cache (a shared computer after sign-out).
+"""
 
 from django.http import HttpResponseBadRequest, JsonResponse
 
@@ -41,6 +52,30 @@ class RejectNulMiddleware:
                 return JsonResponse(body, status=400)
             return HttpResponseBadRequest(MESSAGE)
         return self.get_response(request)
+
+
+PRIVATE = "private, no-store"
+
+
+def _authenticated(request) -> bool:
+    """A signed-in session or a bearer token (the API replaces ``request.user`` with its
+    holder), or any attempt at one."""
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "is_authenticated", False)) or "HTTP_AUTHORIZATION" in request.META
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every response to an authenticated request,
+    unless the view already forbade storing it (``no-store`` is the strictest there is)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _authenticated(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = PRIVATE
+        return response
 
 
 class PreconditionMiddleware:

@@ -92,7 +92,8 @@ class AuditQuerySet(OrgQuerySet):
 
 
 class AuditEntry(models.Model):
-    """One event. Entries form one hash chain per organisation (and one for system events)."""
+    """One event. Entries form one hash chain per organisation (and one for system events);
+    each entry's hash is signed with the audit key, which the database does not hold."""
 
     chain = models.CharField(max_length=40, db_index=True)
     seq = models.PositiveBigIntegerField()
@@ -111,6 +112,9 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC of ``hash`` with the audit key (core.checkpoints): a hash recomputed by someone
+    # without the key no longer matches. Empty only on entries written before signing.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

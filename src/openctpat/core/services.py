@@ -1,9 +1,13 @@
-"""Read side of the audit trail: filtering shared by the audit page and the API."""
+"""The audit trail for the audit page and the API: filtering, the head and its checkpoints."""
 
 import datetime
 
 from django.db.models import QuerySet
 
+from . import checkpoints
+from .audit import Action, chain_name, record, write_checkpoint
+from .checkpoints import Checkpoint
+from .errors import Conflict, invalid
 from .models import AuditEntry
 
 
@@ -40,3 +44,34 @@ def object_types(organisation) -> list[str]:
         .values_list("object_type", flat=True)
         .distinct()
     )
+
+
+def head(organisation) -> AuditEntry | None:
+    """The newest entry of the organisation's chain: what the audit page shows as the head."""
+    return AuditEntry.objects.filter(chain=chain_name(organisation.pk)).order_by("-seq").first()
+
+
+def export_head(organisation, actor) -> Checkpoint:
+    """Verify the chain, store a signed checkpoint of its head and hand it to the member to
+    keep outside the server; recorded as an export (after the checkpointed entry)."""
+    checkpoint = write_checkpoint(chain_name(organisation.pk))
+    if checkpoint is None:
+        raise Conflict("The audit trail has no entries yet.")
+    record(
+        Action.EXPORT,
+        organisation=organisation,
+        actor=actor,
+        changes={"export": "audit checkpoint", "seq": checkpoint.seq, "hash": checkpoint.hash},
+    )
+    return checkpoint
+
+
+def kept_checkpoint(organisation, raw) -> Checkpoint:
+    """A checkpoint a member kept, checked: signed with our key and of their own chain."""
+    try:
+        checkpoint = checkpoints.parse_signed(raw)
+    except ValueError as exc:
+        raise invalid("checkpoint", str(exc)) from None
+    if checkpoint.chain != chain_name(organisation.pk):
+        raise invalid("checkpoint", "This checkpoint is of another organisation's audit trail.")
+    return checkpoint

@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.models import ApiToken, Invitation, Membership
@@ -8,8 +10,10 @@ from openctpat.profiles import services as profile_services
 from openctpat.risk import services as risk_services
 
 from . import services
-from .audit import verify_chains
-from .forms import AuditFilterForm
+from .audit import ChainBroken, verify_chains
+from .downloads import attachment
+from .errors import ValidationFailed
+from .forms import AuditFilterForm, KeptCheckpointForm
 from .models import AuditEntry
 from .pages import get_for_org
 
@@ -41,6 +45,8 @@ def audit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
+    if not request.htmx:
+        context["head"] = services.head(request.org)
     template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"
     return render(request, template, context)
 
@@ -51,7 +57,30 @@ def audit_detail(request, pk):
     return render(request, "core/audit_detail.html", {"entry": entry})
 
 
+@require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_AUDIT)
 def audit_verify(request):
-    (report,) = verify_chains(request.org)
-    return render(request, "core/audit_verify.html", {"report": report})
+    """Verify the chain; posted a checkpoint the member kept, against that one as well."""
+    form = KeptCheckpointForm(request.POST or None, request.FILES or None)
+    kept = []
+    if form.is_bound and form.is_valid():
+        try:
+            kept = [services.kept_checkpoint(request.org, form.raw())]
+        except ValidationFailed as exc:
+            form.add_error("checkpoint", exc.message)
+    (report,) = verify_chains(request.org, kept)
+    context = {"report": report, "form": form, "kept": kept[0] if kept else None}
+    status = 400 if form.errors else 200
+    return render(request, "core/audit_verify.html", context, status=status)
+
+
+@org_view(Perm.VIEW_AUDIT)
+def audit_head(request):
+    """The chain's head as a signed checkpoint file, to keep outside the server."""
+    try:
+        checkpoint = services.export_head(request.org, request.user)
+    except ChainBroken as exc:
+        messages.error(request, exc.message)
+        return redirect("core:audit_verify")
+    name = f"audit-checkpoint-{request.org.pk}-{checkpoint.seq}.json"
+    return attachment(checkpoint.to_json().encode(), name, "application/json")

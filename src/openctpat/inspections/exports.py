@@ -16,16 +16,11 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from openctpat.core import audit
-from openctpat.core.audit import Action
 from openctpat.core.downloads import PDF, XLSX
 from openctpat.core.errors import invalid
-from openctpat.partners.exports import FORMULA_START
+from openctpat.core.exports import record_export, xlsx_row, xlsx_value
 
 from .models import (
     ConveyanceType,
@@ -156,12 +151,7 @@ def _check_size(rows: int, fmt: str, what: str) -> None:
 
 
 def _record(org, actor, what: str, fmt: str, start, end, rows: int) -> None:
-    audit.record(
-        Action.EXPORT,
-        organisation=org,
-        actor=actor,
-        changes={"export": what, "format": fmt, "from": start, "to": end, "rows": rows},
-    )
+    record_export(org, actor, export=what, format=fmt, rows=rows, **{"from": start, "to": end})
 
 
 def filename(kind: str, start: datetime.date, end: datetime.date, fmt: str) -> str:
@@ -525,19 +515,6 @@ class XlsxWriter:
     def __init__(self):
         self._book = Workbook(write_only=True)
 
-    def _text(self, sheet, value: str, **style):
-        """A text cell; one that looks like a formula stays text, even after an edit."""
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not (style or value.startswith(FORMULA_START)):
-            return value
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-        if style.get("bold"):
-            cell.font = Font(bold=True)
-        return cell
-
     def sheet(self, name: str, columns: list[tuple[str, int]], header: Header, rows) -> int:
         """Add a sheet: the header lines, the column headings, then ``rows`` (streamed)."""
         sheet = self._book.create_sheet(name)
@@ -547,9 +524,9 @@ class XlsxWriter:
         sheet.freeze_panes = f"A{heading_row + 1}"
         last_letter = get_column_letter(len(columns))
         for n, line in enumerate(header.lines, start=1):
-            sheet.append([self._text(sheet, line, bold=n == 1)])
+            sheet.append([xlsx_value(sheet, line, bold=n == 1)])
         sheet.append([])
-        sheet.append([self._text(sheet, title, bold=True) for title, _width in columns])
+        sheet.append(xlsx_row(sheet, [title for title, _width in columns], bold=True))
         count = 0
         for row in rows:
             sheet.append([self._value(sheet, value) for value in row])
@@ -558,9 +535,8 @@ class XlsxWriter:
         return count
 
     def _value(self, sheet, value):
-        if isinstance(value, str):
-            return self._text(sheet, value) if value else None
-        return value  # dates get openpyxl's date format
+        """An empty text is an empty cell; dates get openpyxl's date format."""
+        return xlsx_value(sheet, value) if value != "" else None
 
     def close(self) -> bytes:
         buffer = io.BytesIO()

@@ -494,15 +494,19 @@ def create_partner(request, payload: PartnerIn):
 @router.get("/partners/export.csv", response=responses({200: None}))
 def export_csv(request, filters: Query[PartnerFilters]):
     require(request, Perm.VIEW)
-    partners = services.search_partners(request.org, **filters.dict())
-    return attachment(exports.build_csv(partners), exports.filename("csv"), CSV)
+    criteria = filters.dict()
+    partners = services.search_partners(request.org, **criteria)
+    data = exports.build_csv(request.org, request.user, partners, criteria)
+    return attachment(data, exports.filename("csv"), CSV)
 
 
 @router.get("/partners/export.xlsx", response=responses({200: None}))
 def export_xlsx(request, filters: Query[PartnerFilters]):
     require(request, Perm.VIEW)
-    partners = services.search_partners(request.org, **filters.dict())
-    return attachment(exports.build_xlsx(partners), exports.filename("xlsx"), XLSX)
+    criteria = filters.dict()
+    partners = services.search_partners(request.org, **criteria)
+    data = exports.build_xlsx(request.org, request.user, partners, criteria)
+    return attachment(data, exports.filename("xlsx"), XLSX)
 
 
 @router.get("/partners/{partner_id}", response=responses({200: PartnerDetailOut}))

@@ -1,10 +1,15 @@
-"""The partner registry as CSV or XLSX, in the columns the import reads back."""
+"""The partner registry as CSV or XLSX, in the columns the import reads back.
+
+Cells go through core.exports (formula injection); each export is an audit entry.
+"""
 
 import csv
 import io
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
+
+from openctpat.core.exports import csv_row, record_export, xlsx_row
 
 from .importing import FIELDS
 from .models import PARTNER_TYPE_LABELS, PartnerContact, PartnerStatus
@@ -17,12 +22,6 @@ EXTRA = [
     "Last screening",
 ]
 HEADERS = [label for label, _required, _syn in FIELDS.values()] + EXTRA
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def rows(partners):
@@ -65,40 +64,39 @@ def rows(partners):
         yield [values[f] for f in FIELDS] + [p.risk_tier, p.risk_score or "", due, certs, screened]
 
 
-def build_csv(partners) -> bytes:
+def _record(org, actor, fmt: str, rows: int, filters: dict | None) -> None:
+    given = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    record_export(org, actor, export="business partners", format=fmt, rows=rows, filters=given)
+
+
+def build_csv(org, actor, partners, filters: dict | None = None) -> bytes:
+    """The registry (``partners``, already filtered by ``filters``) as CSV; audited."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
+    count = 0
     for row in rows(partners):
-        writer.writerow([_safe(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(csv_row(row))
+        count += 1
+    _record(org, actor, "csv", count, filters)
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def build_xlsx(partners) -> bytes:
+def build_xlsx(org, actor, partners, filters: dict | None = None) -> bytes:
+    """The registry as a streamed XLSX workbook; audited."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Business partners")
     ws.freeze_panes = "A2"
-
-    header = []
-    for h in HEADERS:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
+    ws.append(xlsx_row(ws, HEADERS, bold=True))
+    count = 0
     for row in rows(partners):
-        cells = []
-        for v in row:
-            cell = WriteOnlyCell(ws, value=v)
-            if isinstance(v, str) and v.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        ws.append(cells)
+        ws.append(xlsx_row(ws, row))
+        count += 1
     out = io.BytesIO()
     wb.save(out)
+    _record(org, actor, "xlsx", count, filters)
     return out.getvalue()
 
 

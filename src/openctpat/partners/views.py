@@ -341,21 +341,25 @@ def action_delete(request, pk):
 
 
 # -- exports ---------------------------------------------------------------------------------
-def _filtered(request):
+def _filtered(request) -> tuple:
     filters = PartnerFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    return services.search_partners(request.org, **{k: v or None for k, v in criteria.items()})
+    criteria = {k: v or None for k, v in criteria.items()}
+    return services.search_partners(request.org, **criteria), criteria
 
 
 @org_view(Perm.VIEW)
 def export_csv(request):
-    data = exports.build_csv(_filtered(request))
+    partners, criteria = _filtered(request)
+    data = exports.build_csv(request.org, request.user, partners, criteria)
     return attachment(data, exports.filename("csv"), "text/csv; charset=utf-8")
 
 
 @org_view(Perm.VIEW)
 def export_xlsx(request):
-    return attachment(exports.build_xlsx(_filtered(request)), exports.filename("xlsx"), XLSX)
+    partners, criteria = _filtered(request)
+    data = exports.build_xlsx(request.org, request.user, partners, criteria)
+    return attachment(data, exports.filename("xlsx"), XLSX)
 
 
 # -- import ----------------------------------------------------------------------------------

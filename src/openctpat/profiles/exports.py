@@ -14,6 +14,7 @@ from openctpat.catalog.categories import CATEGORIES, category_name
 from openctpat.core import audit
 from openctpat.core.audit import Action
 from openctpat.core.errors import ValidationFailed
+from openctpat.core.exports import record_export, xlsx_row
 
 from . import services
 from .models import Answer, AnswerStatus, EvidenceDocument, SecurityProfile
@@ -56,13 +57,7 @@ def _evidence_line(doc: EvidenceDocument) -> str:
 
 
 def _record_export(profile, actor, kind: str, rows: int) -> None:
-    audit.record(
-        Action.EXPORT,
-        organisation=profile.organisation_id,
-        actor=actor,
-        target=profile,
-        changes={"format": kind, "criteria": rows},
-    )
+    record_export(profile.organisation_id, actor, profile, format=kind, criteria=rows)
 
 
 # -- XLSX ------------------------------------------------------------------------------------
@@ -74,7 +69,7 @@ def build_xlsx(profile: SecurityProfile, actor=None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(HEADERS)
+    ws.append(xlsx_row(ws, HEADERS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
@@ -85,20 +80,23 @@ def build_xlsx(profile: SecurityProfile, actor=None) -> bytes:
     for answer in answers:
         c = answer.criterion
         ws.append(
-            [
-                c.criterion_id,
-                f"{c.category}. {c.category_name}",
-                c.get_requirement_display(),
-                c.summary,
-                answer.get_status_display(),
-                answer.narrative,
-                answer.owner.email if answer.owner else "",
-                answer.due_date,
-                answer.na_justification,
-                answer.must_override_reason,
-                "\n".join(_evidence_line(d) for d in answer.evidence.all()),
-                "yes" if answer.needs_review else "",
-            ]
+            xlsx_row(
+                ws,
+                [
+                    c.criterion_id,
+                    f"{c.category}. {c.category_name}",
+                    c.get_requirement_display(),
+                    c.summary,
+                    answer.get_status_display(),
+                    answer.narrative,
+                    answer.owner.email if answer.owner else "",
+                    answer.due_date,
+                    answer.na_justification,
+                    answer.must_override_reason,
+                    "\n".join(_evidence_line(d) for d in answer.evidence.all()),
+                    "yes" if answer.needs_review else "",
+                ],
+            )
         )
         for cell in ws[ws.max_row]:
             cell.alignment = wrap
@@ -123,7 +121,7 @@ def build_xlsx(profile: SecurityProfile, actor=None) -> bytes:
         ("Exported at", timezone.now().strftime("%Y-%m-%d %H:%M UTC")),
         ("How to import", "Edit the Status to Must N/A columns on the Criteria sheet only."),
     ):
-        info.append(row)
+        info.append(xlsx_row(info, row))
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 60
     out = io.BytesIO()

@@ -1,4 +1,5 @@
-"""Reminder emails: evidence to review, annual reviews in their window, answers coming due.
+"""Reminder emails: evidence to review, annual reviews in their window, answers coming due,
+and for the owners the audit trail's daily checkpoint.
 
 Run daily (cron: `ctpat reminders`, or enqueue `send_reminders_task` for `db_worker`).
 Each (thing, due date) is announced once; a changed date is announced again.
@@ -13,7 +14,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from openctpat.accounts.models import Organisation
-from openctpat.core.reminders import SOURCES, Due, owner_emails, register
+from openctpat.core.reminders import (
+    AUDIT_BROKEN,
+    SOURCES,
+    Due,
+    audit_notice,
+    owner_emails,
+    register,
+)
 
 from . import services
 from .models import Answer, AnswerStatus, EvidenceDocument, Reminder, SecurityProfile
@@ -76,37 +84,59 @@ def due_reminders(org, today: datetime.date) -> list[Due]:
     return due
 
 
+def _first_time(org, item: Due) -> bool:
+    """Log the announcement; False when this (thing, date) was announced before."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                organisation=org,
+                kind=item.kind,
+                object_id=item.object_id,
+                due_date=item.due_date,
+                recipients=item.recipients,
+                subject=item.line[:200],
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _subject(org, lines: list[str], notice: Due | None) -> str:
+    if notice is not None and notice.kind == AUDIT_BROKEN:
+        return f"[OpenCTPAT] The audit trail of {org.name} FAILED verification"
+    if not lines:
+        return f"[OpenCTPAT] Audit trail checkpoint for {org.name}"
+    return f"[OpenCTPAT] {len(lines)} reminder{'s' if len(lines) > 1 else ''} for {org.name}"
+
+
 def send_reminders(today: datetime.date | None = None) -> int:
-    """Send what is due in every organisation; returns the number of emails sent."""
+    """Send what is due in every organisation; returns the number of emails sent.
+
+    Also checkpoints each organisation's audit trail: the owners' email ends with the new
+    signed checkpoint (or with the alarm when the trail fails verification).
+    """
     today = today or timezone.localdate()
     sent = 0
     for org in Organisation.objects.order_by("pk"):
         digests: dict[str, list[str]] = {}
         due = [item for source in SOURCES for item in source(org, today)]
         for item in due:
-            if not item.recipients:
-                continue
-            try:
-                with transaction.atomic():
-                    Reminder.objects.create(
-                        organisation=org,
-                        kind=item.kind,
-                        object_id=item.object_id,
-                        due_date=item.due_date,
-                        recipients=item.recipients,
-                        subject=item.line[:200],
-                    )
-            except IntegrityError:
-                continue  # already announced for this date
+            if not item.recipients or not _first_time(org, item):
+                continue  # nobody to tell, or already announced for this date
             for email in item.recipients:
                 digests.setdefault(email, []).append(item.line)
+        notice = audit_notice(org, today)
+        if notice is None or not _first_time(org, notice):
+            notice = None
+        else:
+            for email in notice.recipients:
+                digests.setdefault(email, [])
         for email, lines in digests.items():
-            send_mail(
-                f"[OpenCTPAT] {len(lines)} reminder{'s' if len(lines) > 1 else ''} for {org.name}",
-                "\n".join(f"- {line}" for line in lines) + "\n\nOpen OpenCTPAT to act on them.\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
+            body = "\n".join(f"- {line}" for line in lines)
+            body += "\n\nOpen OpenCTPAT to act on them.\n" if lines else ""
+            if notice is not None and email in notice.recipients:
+                body += ("\n" if lines else "") + notice.line
+            send_mail(_subject(org, lines, notice), body, settings.DEFAULT_FROM_EMAIL, [email])
             sent += 1
     return sent
 

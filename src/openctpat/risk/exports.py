@@ -7,8 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openctpat.catalog.categories import category_name
-from openctpat.core import audit
-from openctpat.core.audit import Action as AuditAction
+from openctpat.core.exports import record_export, xlsx_row
 
 from . import services
 from .diagram import DiagramNode, describe, icon_svg, lane_svg
@@ -104,13 +103,7 @@ def vulnerability_matrix(vulnerabilities) -> list[dict]:
 
 
 def _record_export(assessment, actor, kind) -> None:
-    audit.record(
-        AuditAction.EXPORT,
-        organisation=assessment.organisation_id,
-        actor=actor,
-        target=assessment,
-        changes={"format": kind},
-    )
+    record_export(assessment.organisation_id, actor, assessment, format=kind)
 
 
 def build_pdf(assessment: Assessment, actor=None) -> bytes:
@@ -161,13 +154,18 @@ def build_xlsx(assessment: Assessment, actor=None) -> bytes:
     }
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in sheets}
+
+    def add(name: str, values: list) -> None:
+        ws[name].append(xlsx_row(ws[name], values))
+
     for name, header in sheets.items():
-        ws[name].append(header)
+        add(name, header)
         for cell in ws[name][1]:
             cell.font = Font(bold=True)
         ws[name].freeze_panes = "A2"
     for n in services.lane_rows_for_export(assessment):
-        ws["Lanes"].append(
+        add(
+            "Lanes",
             [
                 n.lane.name,
                 n.position,
@@ -177,10 +175,11 @@ def build_xlsx(assessment: Assessment, actor=None) -> bytes:
                 n.country,
                 "; ".join(n.activities),
                 n.impact,
-            ]
+            ],
         )
     for t in assessment.threats.all():
-        ws["Country threats"].append(
+        add(
+            "Country threats",
             [
                 t.country,
                 t.get_category_display(),
@@ -189,10 +188,11 @@ def build_xlsx(assessment: Assessment, actor=None) -> bytes:
                 t.override_reason,
                 t.rationale,
                 t.sources or "; ".join(b["source"] for b in t.suggestion_basis),
-            ]
+            ],
         )
     for v in assessment.vulnerabilities.select_related("node__lane"):
-        ws["Vulnerabilities"].append(
+        add(
+            "Vulnerabilities",
             [
                 v.node.lane.name,
                 v.node.name,
@@ -201,10 +201,11 @@ def build_xlsx(assessment: Assessment, actor=None) -> bytes:
                 v.rating,
                 v.basis,
                 v.notes,
-            ]
+            ],
         )
     for r in services.risks(assessment):
-        ws["Risks"].append(
+        add(
+            "Risks",
             [
                 r.node.lane.name,
                 r.node.name,
@@ -214,10 +215,11 @@ def build_xlsx(assessment: Assessment, actor=None) -> bytes:
                 r.vulnerability_rating,
                 r.score,
                 r.band,
-            ]
+            ],
         )
     for a in assessment.actions.select_related("owner", "node"):
-        ws["Actions"].append(
+        add(
+            "Actions",
             [
                 a.title,
                 a.node.name if a.node else "",
@@ -226,7 +228,7 @@ def build_xlsx(assessment: Assessment, actor=None) -> bytes:
                 a.due_date,
                 a.get_status_display(),
                 a.completion_note,
-            ]
+            ],
         )
     for sheet in ws.values():
         sheet.auto_filter.ref = sheet.dimensions

@@ -1,6 +1,9 @@
-"""Settings read from the environment; the defaults suit a local demo on SQLite.
+"""Settings every environment shares, read from the environment.
 
-Production uses ``openctpat.settings.production``, which refuses insecure values.
+This module holds no keys. ``openctpat.settings.production`` (the default of ``wsgi.py``,
+``asgi.py``, ``manage.py`` and ``ctpat``) adds HTTPS and refuses weak or missing keys;
+``openctpat.settings.dev`` (``make demo``, ``ctpat demo``) and ``openctpat.settings.test``
+add public keys that only suit a local demo and the tests.
 """
 
 import os
@@ -26,9 +29,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "insecure-dev-key-only-for-local-demo-change-me-0123456789abcdefghij"
-)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Signs every audit entry and each checkpoint of an audit chain's head. Kept outside the
+# database (environment or secret store), so that someone who can only write to the
+# database cannot rewrite the trail and re-sign it. Keys retired by a rotation stay
+# listed in CTPAT_AUDIT_PREVIOUS_KEYS so that what they signed still verifies.
+CTPAT_AUDIT_KEY = os.environ.get("CTPAT_AUDIT_KEY", "")
+CTPAT_AUDIT_PREVIOUS_KEYS = env_list("CTPAT_AUDIT_PREVIOUS_KEYS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -63,6 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openctpat.core.middleware.RejectNulMiddleware",
     "openctpat.core.middleware.PreconditionMiddleware",
+    "openctpat.core.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -5,8 +5,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import *  # noqa: F403
-from . import BASE_DIR, DATABASES
+from .dev import *  # noqa: F403
+from .dev import BASE_DIR, DATABASES
 
 DEBUG = False
 CTPAT_CHECK_ROW_LOCKS = True

@@ -2,6 +2,7 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +120,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "openctpat.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "CTPAT_AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "ctpat.example.com",
         "CTPAT_DATA_DIR": str(tmp_path),
     }
@@ -150,3 +152,85 @@ def test_production_refuses_a_weak_secret_key(tmp_path):
         check=False,
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def _without_settings(tmp_path, **extra) -> dict:
+    """The environment of a server or shell that was given no settings module and no keys."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY",
+            "CTPAT_AUDIT_KEY",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
+    }
+    return {**env, "CTPAT_DATA_DIR": str(tmp_path), **extra}
+
+
+def _run(env, *args):
+    return subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("entry_point", ["openctpat.wsgi", "openctpat.asgi"])
+def test_a_server_without_settings_runs_production_and_needs_keys(tmp_path, entry_point):
+    refused = _run(_without_settings(tmp_path), "-c", f"import {entry_point}")
+    assert refused.returncode != 0 and "Set SECRET_KEY" in refused.stderr
+    no_audit_key = _run(
+        _without_settings(tmp_path, SECRET_KEY=secrets.token_urlsafe(64)),
+        "-c",
+        f"import {entry_point}",
+    )
+    assert no_audit_key.returncode != 0 and "CTPAT_AUDIT_KEY" in no_audit_key.stderr
+    keys = {"SECRET_KEY": secrets.token_urlsafe(64), "CTPAT_AUDIT_KEY": secrets.token_urlsafe(48)}
+    code = (
+        f"import {entry_point}; from django.conf import settings; "
+        "print(settings.SETTINGS_MODULE, settings.SESSION_COOKIE_SECURE)"
+    )
+    started = _run(_without_settings(tmp_path, **keys), "-c", code)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["openctpat.settings.production", "True"]
+
+
+def test_production_refuses_the_secret_key_as_audit_key(tmp_path):
+    key = secrets.token_urlsafe(64)
+    result = _run(
+        _without_settings(tmp_path, SECRET_KEY=key, CTPAT_AUDIT_KEY=key),
+        "-c",
+        "import openctpat.wsgi",
+    )
+    assert result.returncode != 0 and "different from SECRET_KEY" in result.stderr
+
+
+def test_ctpat_runs_production_except_the_demo(tmp_path):
+    from openctpat import cli
+
+    assert cli.settings_module("demo") == "openctpat.settings.dev"
+    for command in (
+        "serve",
+        "migrate",
+        "verify-audit",
+        "audit",
+        "reminders",
+        "manage",
+        "createorg",
+    ):
+        assert cli.settings_module(command) == "openctpat.settings.production"
+    ctpat = [str(Path(sys.executable).with_name("ctpat"))]
+    result = subprocess.run(
+        [*ctpat, "verify-audit"],
+        env=_without_settings(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and result.stderr.startswith("ctpat: Set SECRET_KEY")
+    manage = _run(
+        _without_settings(tmp_path), str(Path(__file__).parents[4] / "manage.py"), "check"
+    )
+    assert manage.returncode != 0 and "Set SECRET_KEY" in manage.stderr

@@ -126,3 +126,19 @@ def test_pdf_binder_has_cover_contents_criteria_and_hashes(profile):
     sha = profile.answers.get(criterion__criterion_id="6.2").evidence.get().current.sha256
     assert sha[:16] in text.replace("\n", "")
     assert len(reader.pages) > 5
+
+
+def test_formula_like_text_round_trips_unchanged(org_a):
+    """The workbook keeps a narrative that starts like a formula as text, exactly."""
+    owner = owner_of(org_a)
+    profile = make_profile(org_a)
+    answer = profile.answers.get(criterion__criterion_id="6.1")
+    narrative = '=HYPERLINK("http://evil.test","open") is what a supplier wrote'
+    services.update_answer(org_a, owner, answer, status="in_progress", narrative=narrative)
+    data = exports.build_xlsx(profile, owner)
+    cell = next(
+        c for row in workbook(data)["Criteria"].iter_rows() for c in row if c.value == narrative
+    )
+    assert cell.data_type == "s" and cell.quotePrefix
+    upload = SimpleUploadedFile("profile.xlsx", data)
+    assert exports.import_xlsx(org_a, owner, profile, upload).updated == 0
