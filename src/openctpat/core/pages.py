@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from openctpat.accounts.roles import Perm, has_perm
 
@@ -11,6 +12,18 @@ from .errors import DomainError, PermissionDenied
 def get_for_org(request, model, pk, *related):
     """One of the request's organisation's objects, or 404 (another organisation's too)."""
     return get_object_or_404(model.objects.for_org(request.org).select_related(*related), pk=pk)
+
+
+def safe_next(request, default: str) -> str:
+    """The posted (or queried) ``next`` page when it is on this site, else ``default``.
+
+    Every redirect to a ``next`` goes through here, so a link cannot send a signed-in user
+    to another site.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
 
 
 def can_change(request) -> bool:
