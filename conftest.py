@@ -1,11 +1,9 @@
 import pytest
-from django.test import Client
 
-from openctpat.accounts.middleware import SESSION_ORG_KEY
 from openctpat.accounts.roles import Role
 from openctpat.core import concurrency
-from openctpat.testing import add_member, make_org, make_user, owner_of, token_for
-from openctpat.testing.api import ApiClient
+from openctpat.testing import make_org, make_user, signed_in, token_for
+from openctpat.testing.api import ApiClient, session_api
 
 
 @pytest.fixture
@@ -22,18 +20,7 @@ def org_b(db):
 def login(db):
     """``login(org, role)`` -> a browser-like client signed in as a member with that role."""
 
-    def _login(org, role=Role.OWNER, user=None):
-        if user is None:
-            user = owner_of(org) if role == Role.OWNER else add_member(org, role).user
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[SESSION_ORG_KEY] = org.pk
-        session.save()
-        client.user = user
-        return client
-
-    return _login
+    return signed_in
 
 
 @pytest.fixture
@@ -44,6 +31,12 @@ def api(db):
         return ApiClient(token_for(org, role))
 
     return _api
+
+
+@pytest.fixture
+def session(db):
+    """``session(org, role)`` -> a JSON client of a signed-in member (no token)."""
+    return session_api
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ from openctpat.core import audit
 from openctpat.core.errors import PermissionDenied, ValidationFailed
 
 from . import services
-from .middleware import two_factor_state
+from .middleware import enrolment_owed, two_factor_state
 from .models import User
-from .roles import has_perm, weaker_of
+from .roles import SESSION_ONLY, has_perm, weaker_of
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class TokenAuth(HttpBearer):
@@ -20,6 +22,11 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         api_token, membership = found
+        if enrolment_owed(api_token.user, api_token.organisation):
+            raise PermissionDenied(
+                f"{api_token.organisation.name} requires two-factor authentication. Sign in and "
+                "set it up at /accounts/two-factor/setup/; this token works again once you have."
+            )
         request.user = api_token.user
         request.org = api_token.organisation
         request.membership = membership
@@ -43,8 +50,18 @@ class SessionAuth(NinjaSessionAuth):
 
 
 def require(request, perm: str) -> None:
+    """The caller's role holds ``perm``; members, tokens and settings change only in a session."""
     if not has_perm(getattr(request, "role", None), perm):
         raise PermissionDenied("Your role does not allow this.")
+    if (
+        perm in SESSION_ONLY
+        and getattr(request, "api_token", None) is not None
+        and request.method not in SAFE_METHODS
+    ):
+        raise PermissionDenied(
+            "An API token cannot change members, tokens or the organisation's settings. "
+            "Sign in (with two-factor authentication) and make the change there."
+        )
 
 
 def member_by_id(request, user_id, field: str = "owner_id"):

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from openctpat.core.ctpat import EntityType
 
@@ -12,6 +12,16 @@ from .services import ORGANISATION_FIELDS
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class PasswordChangeWithTokensForm(PasswordChangeForm):
+    revoke_tokens = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Also revoke my API tokens",
+        help_text="Do this if someone else may have known your password: they could have made "
+        "a token with it.",
     )
 
 

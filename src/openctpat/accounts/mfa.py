@@ -5,7 +5,7 @@ import io
 
 import segno
 from django.db import transaction
-from django_otp import devices_for_user, match_token
+from django_otp import device_classes, devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +20,20 @@ BACKUP_CODES = 10
 
 def confirmed_devices(user) -> list:
     return list(devices_for_user(user, confirmed=True))
+
+
+def without_two_factor(user_ids) -> set[int]:
+    """Which of these users have no confirmed device (one query per device type)."""
+    remaining = set(user_ids)
+    for model in device_classes():
+        if not remaining:
+            break
+        remaining -= set(
+            model.objects.filter(user_id__in=remaining, confirmed=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    return remaining
 
 
 def pending_device(user) -> TOTPDevice:

@@ -1,10 +1,13 @@
 """Per-request tenancy and two-factor enforcement, written once for every page."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django_otp import user_has_device
 
 from openctpat.core import audit
+from openctpat.core.client_address import client_ip
 
 from .models import Membership
 
@@ -18,10 +21,6 @@ TWO_FACTOR_EXEMPT = {
     "accounts:mfa_setup",
     "accounts:invitation_accept",
 }
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def resolve_organisation(request) -> None:
@@ -70,6 +69,14 @@ def two_factor_state(request) -> str | None:
     return None
 
 
+def enrolment_owed(user, organisation) -> bool:
+    """The organisation requires two-factor and the user has not set it up.
+
+    A token of such a user is refused until they enrol: it carries no second factor itself.
+    """
+    return organisation.require_mfa and not user_has_device(user, confirmed=True)
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,7 +92,8 @@ class TwoFactorMiddleware:
             return None  # the API's session authentication applies the same rule
         state = two_factor_state(request)
         if state == "verify":
-            return redirect(f"/accounts/two-factor/verify/?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"/accounts/two-factor/verify/?{query}")
         if state == "enrol":
             messages.warning(
                 request, "Your organisation requires two-factor authentication. Set it up now."

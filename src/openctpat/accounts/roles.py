@@ -31,6 +31,12 @@ PERMISSIONS: dict[str, set[str]] = {
     Perm.MANAGE_ORGANISATION: {Role.OWNER},
 }
 
+# What changes who can get in and how the program is controlled: the organisation's settings
+# (two-factor policy included), its members and its tokens. A token carries no second factor,
+# so these changes are made only from a signed-in session (which passed two-factor whenever
+# it is owed); a token may still read them.
+SESSION_ONLY = frozenset({Perm.MANAGE_MEMBERS, Perm.MANAGE_TOKENS, Perm.MANAGE_ORGANISATION})
+
 # A token can never carry more than its holder's role; this orders roles by power.
 RANK = {Role.VIEWER: 0, Role.AUDITOR: 1, Role.CONTRIBUTOR: 2, Role.OWNER: 3}
 

@@ -150,14 +150,20 @@ def _cap_tokens(org, actor: User, membership: Membership) -> None:
     _revoke_tokens(org, actor, user=membership.user, role__in=stronger)
 
 
-def _revoke_tokens(org, actor: User, **filters) -> None:
-    tokens = concurrency.lock_all(
-        ApiToken.objects.for_org(org).filter(revoked_at__isnull=True, **filters)
-    )
+def _revoke_tokens(org, actor: User, **filters) -> int:
+    tokens = ApiToken.objects.filter(revoked_at__isnull=True, **filters)
+    if org is not None:
+        tokens = tokens.filter(organisation=org)
+    tokens = concurrency.lock_all(tokens)
+    revoked = 0
     for token in tokens:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(Action.TOKEN_REVOKED, organisation=org, actor=actor, target=token)
+        audit.record(
+            Action.TOKEN_REVOKED, organisation=token.organisation_id, actor=actor, target=token
+        )
+        revoked += 1
+    return revoked
 
 
 @transaction.atomic
@@ -362,9 +368,32 @@ def record_mfa_change(user: User, action: str, device_name: str) -> None:
         )
 
 
-def record_auth_event(action: str, *, user: User | None, label: str = "") -> None:
-    """Logins, logouts and failures go to each of the user's organisations (or to system)."""
-    org_ids = list(user.memberships.values_list("organisation_id", flat=True)) if user else []
-    target = user if user is not None else audit.Target("accounts.user", "", label[:200])
+def record_auth_event(action: str, *, user: User, changes: dict | None = None) -> None:
+    """Sign-ins, sign-outs and password changes go to each of the user's organisations."""
+    org_ids = list(user.memberships.values_list("organisation_id", flat=True))
     for org_id in org_ids or [None]:
-        audit.record(action, organisation=org_id, actor=user, target=target)
+        audit.record(action, organisation=org_id, actor=user, target=user, changes=changes)
+
+
+def record_failed_sign_in(action: str, *, username: str, changes: dict | None = None) -> None:
+    """A failed or refused sign-in: one entry in the system chain, whoever was targeted.
+
+    Not one per organisation of the targeted user: anyone can cause these, and they must
+    not fill the organisations' trails.
+    """
+    user = User.objects.filter(email__iexact=username or "").first()
+    target = user if user is not None else audit.Target("accounts.user", "", username[:200])
+    audit.record(action, organisation=None, target=target, changes=changes)
+
+
+@transaction.atomic
+def password_changed(user: User, *, reset: bool, revoke_tokens: bool) -> int:
+    """Audit a password change or reset; revoke the user's API tokens when asked (a reset
+    always does: whoever knew the old password may have made one). Returns how many."""
+    revoked = _revoke_tokens(None, user, user=user) if revoke_tokens or reset else 0
+    record_auth_event(
+        Action.PASSWORD_RESET if reset else Action.PASSWORD_CHANGED,
+        user=user,
+        changes={"tokens_revoked": revoked},
+    )
+    return revoked

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -7,16 +9,24 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from openctpat.core.audit import Action
+from openctpat.core.client_address import client_ip
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org
+from openctpat.core.pages import get_for_org, safe_next
+from openctpat.core.throttle import Throttle
 
 from . import mfa, services
 from .decorators import org_view
-from .forms import CodeForm, InviteForm, LoginForm, OrganisationForm, SignupForm, TokenForm
+from .forms import (
+    CodeForm,
+    InviteForm,
+    LoginForm,
+    OrganisationForm,
+    PasswordChangeWithTokensForm,
+    SignupForm,
+    TokenForm,
+)
 from .middleware import SESSION_ORG_KEY
 from .models import ApiToken, Invitation, Membership, User
 from .roles import Perm, Role
@@ -33,13 +43,6 @@ def logout_view(request):
     auth_logout(request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 @login_required
@@ -240,6 +243,10 @@ def tokens(request):
     page = Paginator(
         ApiToken.objects.for_org(org).select_related("user").order_by("-created_at"), 50
     ).get_page(request.GET.get("page"))
+    # With two-factor required, a holder who has not set it up cannot use their tokens.
+    stopped = mfa.without_two_factor({t.user_id for t in page}) if org.require_mfa else set()
+    for token in page:
+        token.stopped_for_two_factor = token.status == "active" and token.user_id in stopped
     return render(
         request, "accounts/tokens.html", {"form": form, "page": page, "new_token": new_token}
     )
@@ -290,14 +297,14 @@ def mfa_setup(request):
 @login_required
 def mfa_verify(request):
     if not mfa.confirmed_devices(request.user) or request.user.is_verified():
-        return redirect(_safe_next(request, reverse("core:home")))
+        return redirect(safe_next(request, reverse("core:home")))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.verify(request, form.cleaned_data["code"]):
-            return redirect(_safe_next(request, reverse("core:home")))
+            return redirect(safe_next(request, reverse("core:home")))
         form.add_error("code", "That code is not right.")
     return render(
-        request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request, "")}
+        request, "accounts/mfa_verify.html", {"form": form, "next": safe_next(request, "")}
     )
 
 
@@ -316,11 +323,66 @@ def mfa_disable(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password, and (ticked by default) revoke the API tokens made with the old."""
+
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeWithTokensForm
     success_url = reverse_lazy("accounts:security")
 
+    def get_context_data(self, **kwargs):
+        tokens = ApiToken.objects.filter(user=self.request.user, revoked_at__isnull=True)
+        return super().get_context_data(**kwargs, active_tokens=tokens.count())
+
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.record_auth_event(Action.PASSWORD_CHANGED, user=self.request.user)
-        messages.success(self.request, "Password changed.")
+        revoked = services.password_changed(
+            self.request.user, reset=False, revoke_tokens=form.cleaned_data["revoke_tokens"]
+        )
+        messages.success(
+            self.request,
+            f"Password changed. {revoked} API token{'s' if revoked != 1 else ''} revoked."
+            if revoked
+            else "Password changed.",
+        )
+        return response
+
+
+PASSWORD_RESETS_PER_ADDRESS = Throttle("password-reset-address", 10, datetime.timedelta(hours=1))
+PASSWORD_RESETS_PER_ACCOUNT = Throttle("password-reset-account", 3, datetime.timedelta(hours=1))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Email a reset link; requests are limited per address and per account.
+
+    The limit per account counts the address typed, whether or not it has an account, so
+    that being refused says nothing about which addresses do.
+    """
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        address = client_ip(self.request) or ""
+        account = form.cleaned_data["email"].strip().lower()
+        over = PASSWORD_RESETS_PER_ADDRESS.hit(address) > PASSWORD_RESETS_PER_ADDRESS.limit
+        over |= PASSWORD_RESETS_PER_ACCOUNT.hit(account) > PASSWORD_RESETS_PER_ACCOUNT.limit
+        if over:
+            form.add_error(None, "Too many password reset requests. Wait an hour, then try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set the new password; every API token of the account is revoked and the reset audited."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(form.user, reset=True, revoke_tokens=True)
         return response

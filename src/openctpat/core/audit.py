@@ -31,6 +31,7 @@ class Action:
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
     LOCKOUT = "lockout"
+    LOGIN_REFUSED = "login_refused"  # sign-ins refused during a lockout, counted
     PERMISSION_CHANGE = "permission_change"
     EXPORT = "export"
     MFA_ENABLED = "mfa_enabled"
@@ -41,6 +42,7 @@ class Action:
     INVITE_ACCEPTED = "invite_accepted"
     INVITE_REVOKED = "invite_revoked"
     PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
 
     ALL = (
         CREATE,
@@ -50,6 +52,7 @@ class Action:
         LOGIN_FAILED,
         LOGOUT,
         LOCKOUT,
+        LOGIN_REFUSED,
         PERMISSION_CHANGE,
         EXPORT,
         MFA_ENABLED,
@@ -60,6 +63,7 @@ class Action:
         INVITE_ACCEPTED,
         INVITE_REVOKED,
         PASSWORD_CHANGED,
+        PASSWORD_RESET,
     )
 
 

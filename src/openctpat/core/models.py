@@ -158,3 +158,18 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_payload().encode()).hexdigest()
+
+
+class AttemptCounter(models.Model):
+    """Attempts counted per key in a time window: the throttles of ``core.throttle``.
+
+    Kept in the database so every worker process shares one count, and incremented with
+    an UPDATE so that concurrent attempts are all counted.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key[:12]}…: {self.count} until {self.window_ends:%Y-%m-%d %H:%M}"

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from openctpat.accounts.roles import Perm, has_perm
 
@@ -32,6 +33,18 @@ def get_for_org(request, model, pk, *related):
             else:  # a form: the refusal comes from the write, so the form can show it
                 concurrency.expect(obj, request.POST.get("version"), check_now=False)
     return obj
+
+
+def safe_next(request, default: str) -> str:
+    """The posted (or queried) ``next`` page when it is on this site, else ``default``.
+
+    Every redirect to a ``next`` goes through here, so a link cannot send a signed-in user
+    to another site.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
 
 
 def can_change(request) -> bool:

@@ -2,30 +2,30 @@
 
 The page is reached only with the link's token. It reads and writes one questionnaire and
 nothing else: no session is used, and the rest of the application still requires a login.
-Refused attempts are throttled per address so that tokens cannot be guessed at speed.
+Refused attempts are throttled per client address and link, so that one link's token
+cannot be guessed at speed, while refusals from other addresses (or for other links) never
+stop a partner from opening theirs.
 """
 
-from django.core.cache import cache
+import datetime
+
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from openctpat.core import audit
+from openctpat.core.client_address import client_ip
 from openctpat.core.errors import DomainError
+from openctpat.core.throttle import Throttle
 
 from . import services
 from .models import Reply
 
-REFUSALS_PER_WINDOW = 30
-WINDOW_SECONDS = 600
+REFUSALS = Throttle("partner-link-refused", limit=30, window=datetime.timedelta(minutes=10))
 REFUSED = {
     "unknown": (404, "This link is not valid. Check that you copied the whole link."),
     "expired": (410, "This link has expired. Ask your contact for a new one."),
     "revoked": (410, "This link was withdrawn. Ask your contact for a new one."),
 }
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _private(response):
@@ -36,17 +36,11 @@ def _private(response):
     return response
 
 
-def _throttled(request) -> bool:
-    return cache.get(f"partner-link-refused:{_client_ip(request)}", 0) >= REFUSALS_PER_WINDOW
-
-
-def _count_refusal(request) -> None:
-    key = f"partner-link-refused:{_client_ip(request)}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
+def _throttle_key(request, org_id, token) -> tuple:
+    """(client address, link): the link is its organisation and the questionnaire number
+    the token starts with; tokens that are not even shaped like one share one key."""
+    link, _sep, _secret = str(token).partition("-")
+    return client_ip(request) or "", org_id, link if link.isdigit() else "malformed"
 
 
 def _replies(request, items) -> tuple[dict, dict]:
@@ -66,19 +60,20 @@ def _replies(request, items) -> tuple[dict, dict]:
 
 @require_http_methods(["GET", "POST"])
 def answer(request, org_id, token):
-    if _throttled(request):
+    throttle_key = _throttle_key(request, org_id, token)
+    if REFUSALS.exceeded(*throttle_key):
         return _private(
             render(
                 request,
                 "partners/link_refused.html",
-                {"message": "Too many invalid links from your address. Try again later."},
+                {"message": "Too many invalid attempts at this link. Try again later."},
                 status=429,
             )
         )
     try:
         q = services.questionnaire_for_link(org_id, token)
     except services.LinkRefused as refused:
-        _count_refusal(request)
+        REFUSALS.hit(*throttle_key)
         status, message = REFUSED[refused.reason]
         return _private(
             render(request, "partners/link_refused.html", {"message": message}, status=status)
@@ -89,7 +84,7 @@ def answer(request, org_id, token):
         replies, files = _replies(request, items)
         submit = request.POST.get("action") == "submit"
         try:
-            with audit.context("link", _client_ip(request) or None):
+            with audit.context("link", client_ip(request)):
                 services.partner_save(q, replies, files, submit=submit)
         except DomainError as exc:
             error = exc.message

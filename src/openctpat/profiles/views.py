@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openctpat.accounts.decorators import org_view
@@ -11,7 +12,7 @@ from openctpat.catalog.categories import CATEGORIES
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org, submit
+from openctpat.core.pages import get_for_org, safe_next, submit
 
 from . import exports, services
 from .api import evidence_file_response, exports_filename
@@ -452,7 +453,7 @@ def review_action(request, pk):
         messages.success(request, "Annual review completed.")
     else:
         messages.error(request, "Unknown review action.")
-    return redirect(request.POST.get("next") or "profiles:review", pk=pk)
+    return redirect(safe_next(request, reverse("profiles:review", kwargs={"pk": pk})))
 
 
 @org_view(Perm.VIEW)

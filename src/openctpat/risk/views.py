@@ -11,7 +11,7 @@ from openctpat.accounts.decorators import org_view
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org, submit
+from openctpat.core.pages import get_for_org, safe_next, submit
 
 from . import exports, services
 from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MatrixForm, MethodForm, NodeForm
@@ -328,7 +328,7 @@ def threat_rate(request, pk):
         )
     except DomainError as exc:
         messages.error(request, f"{threat}: {exc.message}")
-    return redirect(request.POST.get("next") or f"/risk/{threat.assessment_id}/threats/")
+    return redirect(safe_next(request, f"/risk/{threat.assessment_id}/threats/"))
 
 
 # -- step 3 ----------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ def vulnerability_rate(request, pk):
         )
     except DomainError as exc:
         messages.error(request, f"{vuln}: {exc.message}")
-    return redirect(request.POST.get("next") or f"/risk/{vuln.assessment_id}/vulnerabilities/")
+    return redirect(safe_next(request, f"/risk/{vuln.assessment_id}/vulnerabilities/"))
 
 
 # -- step 4 ----------------------------------------------------------------------------------

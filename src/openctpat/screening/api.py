@@ -1,4 +1,5 @@
 import datetime
+from typing import Literal
 
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -14,7 +15,7 @@ from openctpat.core.schemas import Id, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 
 from . import services
-from .models import Alert, AlertStatus, ListVersion, Outcome, RescreenRun
+from .models import Alert, AlertStatus, ListVersion, Outcome
 
 router = Router(tags=["screening"])
 
@@ -111,12 +112,15 @@ class SettingsPatch(StrictInput):
 class RunOut(Schema):
     id: int
     version_id: int
+    scope: Literal["organisation", "all"] = Field(
+        ..., description="organisation: the caller's partners only; all: every organisation's."
+    )
     started_at: datetime.datetime
     finished_at: datetime.datetime | None
-    total: int
-    done: int
-    alerts_raised: int
-    error: str
+    total: int = Field(..., alias="share_total")
+    done: int = Field(..., alias="share_done")
+    alerts_raised: int = Field(..., alias="share_alerts_raised")
+    error: str = Field(..., alias="share_error")
 
 
 def _alert(request, pk) -> Alert:
@@ -133,18 +137,22 @@ def list_versions(request, active: bool | None = None):
 
 @router.post("/screening/lists", response=responses({201: ListVersionOut}))
 def load_lists(request, files: File[list[UploadedFile]]):
-    """Load list files (shared by all organisations): staff only."""
+    """Load list files (shared by all organisations): staff, with a role that changes data."""
     require(request, Perm.VIEW)
-    if not request.user.is_staff:
-        raise PermissionDenied("Only staff load restricted-party lists (they are shared).")
+    if not services.can_load_lists(request.user, request.role):
+        raise PermissionDenied(
+            "Only staff load restricted-party lists (they are shared by every organisation), "
+            "and only with a role that changes data."
+        )
     return Status(201, services.load_uploaded(files, request.user))
 
 
 @router.get("/screening/runs", response=responses({200: list[RunOut]}))
 @paginate(Pagination)
 def list_runs(request):
+    """Rescreens after list loads: your organisation's partners and alerts (staff: all)."""
     require(request, Perm.VIEW)
-    return RescreenRun.objects.all()
+    return services.rescreen_runs(request.org, request.user)
 
 
 @router.post("/screening/screen", response=responses({201: ScreeningOut}))

@@ -190,3 +190,21 @@ class RescreenRun(models.Model):
 
     def __str__(self):
         return f"Rescreen after {self.version}: {self.done}/{self.total}"
+
+
+class RescreenShare(OrgOwnedModel):
+    """One organisation's part of a rescreen run: what its members see of the run."""
+
+    run = models.ForeignKey(RescreenRun, on_delete=models.CASCADE, related_name="shares")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    alerts_raised = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-run_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "organisation"], name="one_share_per_run_org")
+        ]
+
+    def __str__(self):
+        return f"{self.run} for {self.organisation_id}: {self.done}/{self.total}"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django_tasks import task
 
+from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.errors import Conflict, PermissionDenied, invalid
@@ -24,6 +25,7 @@ from .models import (
     ListVersion,
     Outcome,
     RescreenRun,
+    RescreenShare,
     Screening,
     ScreeningSettings,
     Suppression,
@@ -126,6 +128,12 @@ def load_list_bytes(files, actor=None, *, rescreen: bool = True) -> ListVersion:
 
 
 MAX_LIST_UPLOAD = 200 * 1024 * 1024
+
+
+def can_load_lists(user, role) -> bool:
+    """Lists are shared by every organisation: loading one takes a staff user acting with a
+    role that changes data (a staff member's viewer or auditor token reads only)."""
+    return bool(user.is_staff) and has_perm(role, Perm.CHANGE)
 
 
 def load_uploaded(files, actor=None) -> ListVersion:
@@ -602,22 +610,35 @@ def rescreen(run: RescreenRun) -> int:
         .select_related("organisation")
         .order_by("organisation_id", "pk")
     )
-    run.total = partners.count()
+    per_org = dict(partners.values_list("organisation_id").annotate(n=Count("id")).order_by())
+    run.total = sum(per_org.values())
     run.save(update_fields=["total"])
+    RescreenShare.objects.bulk_create(
+        RescreenShare(run=run, organisation_id=org_id, total=n) for org_id, n in per_org.items()
+    )
     built = current_index()
     raised, done, batch = 0, 0, []
+    share = {"organisation_id": None, "done": 0, "alerts_raised": 0}
+
+    def save_share():
+        if share["organisation_id"] is not None:
+            RescreenShare.objects.filter(run=run, organisation_id=share["organisation_id"]).update(
+                done=share["done"], alerts_raised=share["alerts_raised"]
+            )
 
     def flush():
-        nonlocal raised
         if batch:
             recompute_tiers(batch[0].organisation, batch)
             batch.clear()
+        save_share()
         RescreenRun.objects.filter(pk=run.pk).update(done=done, alerts_raised=raised)
 
     try:
         for partner in partners.iterator(chunk_size=500):
             if batch and (partner.organisation_id != batch[0].organisation_id or len(batch) >= 500):
                 flush()
+            if partner.organisation_id != share["organisation_id"]:
+                share.update(organisation_id=partner.organisation_id, done=0, alerts_raised=0)
             with audit.context("task"):
                 screening = screen_partner(
                     partner.organisation,
@@ -626,7 +647,10 @@ def rescreen(run: RescreenRun) -> int:
                     built=built,
                     retier=False,
                 )
-            raised += screening.alerts.count() if screening else 0
+            new_alerts = screening.alerts.count() if screening else 0
+            raised += new_alerts
+            share["alerts_raised"] += new_alerts
+            share["done"] += 1
             batch.append(partner)
             done += 1
         flush()
@@ -634,11 +658,37 @@ def rescreen(run: RescreenRun) -> int:
         run.error = str(exc)[:2000]
         raise
     finally:
+        save_share()
         run.done = done
         run.alerts_raised = raised
         run.finished_at = timezone.now()
         run.save()
     return raised
+
+
+RUN_FAILED = "The rescreen stopped with an error; staff have the details."
+
+
+def rescreen_runs(org, user):
+    """Rescreen runs as this user may see them: staff see every organisation's totals, a
+    member only their organisation's share (runs it had no partners in are left out)."""
+    runs = RescreenRun.objects.select_related("version")
+    if user.is_staff:
+        return runs.annotate(
+            scope=Value("all"),
+            share_total=F("total"),
+            share_done=F("done"),
+            share_alerts_raised=F("alerts_raised"),
+            share_error=F("error"),
+        )
+    share = RescreenShare.objects.for_org(org).filter(run=OuterRef("pk"))
+    return runs.filter(Exists(share)).annotate(
+        scope=Value("organisation"),
+        share_total=Subquery(share.values("total")[:1]),
+        share_done=Subquery(share.values("done")[:1]),
+        share_alerts_raised=Subquery(share.values("alerts_raised")[:1]),
+        share_error=Case(When(error="", then=Value("")), default=Value(RUN_FAILED)),
+    )
 
 
 @task()

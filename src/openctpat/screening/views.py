@@ -13,7 +13,7 @@ from openctpat.profiles.forms import apply_domain_error
 
 from . import services
 from .forms import AlertFilterForm, DecisionForm, SearchForm, SettingsForm, UploadForm
-from .models import Alert, AlertStatus, ListVersion, RescreenRun
+from .models import Alert, AlertStatus, ListVersion
 
 
 @org_view(Perm.VIEW)
@@ -112,9 +112,12 @@ def screen_partner(request, pk):
 @org_view(Perm.VIEW)
 def list_versions(request):
     form = UploadForm(request.POST or None, request.FILES or None)
+    can_load = services.can_load_lists(request.user, request.role)
     if request.method == "POST":
-        if not request.user.is_staff:
-            raise DjangoPermissionDenied("Only staff load restricted-party lists.")
+        if not can_load:
+            raise DjangoPermissionDenied(
+                "Only staff load restricted-party lists, with a role that changes data."
+            )
         if form.is_valid():
             try:
                 version = services.load_uploaded(request.FILES.getlist("files"), request.user)
@@ -125,9 +128,9 @@ def list_versions(request):
                 return redirect("screening:lists")
     context = {
         "versions": ListVersion.objects.all()[:50],
-        "runs": RescreenRun.objects.select_related("version")[:10],
+        "runs": services.rescreen_runs(request.org, request.user)[:10],
         "form": form,
-        "can_load": request.user.is_staff,
+        "can_load": can_load,
     }
     return render(request, "screening/lists.html", context)
 

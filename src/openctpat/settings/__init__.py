@@ -143,9 +143,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Reverse proxies in front of the application (0: clients connect directly). Throttles and
+# the audit trail take the client address from X-Forwarded-For, this many entries from the
+# right; see openctpat.core.client_address.
+CTPAT_TRUSTED_PROXY_COUNT = int(os.environ.get("CTPAT_TRUSTED_PROXY_COUNT", "0"))
+
 # Login throttling: five failures for one username from one address locks it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_CLIENT_IP_CALLABLE = "openctpat.core.client_address.client_ip"
+# Attempts refused during a lockout do not extend it: the lockout ends 15 minutes after the
+# failure that caused it (the audit trail aggregates the refused attempts over that time).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"

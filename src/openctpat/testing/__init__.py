@@ -2,6 +2,9 @@
 
 import itertools
 
+from django.test import Client
+
+from openctpat.accounts.middleware import SESSION_ORG_KEY
 from openctpat.accounts.models import Membership, Organisation, User
 from openctpat.accounts.roles import Role
 from openctpat.accounts.services import create_api_token, create_organisation
@@ -35,3 +38,16 @@ def token_for(org: Organisation, role: str, user: User | None = None) -> str:
         user = owner_of(org) if role == Role.OWNER else add_member(org, role).user
     _token, raw = create_api_token(org, user, name=f"test {role}", role=role)
     return raw
+
+
+def signed_in(org: Organisation, role: str = Role.OWNER, user: User | None = None) -> Client:
+    """A browser-like client signed in as a member with ``role``, working in ``org``."""
+    if user is None:
+        user = owner_of(org) if role == Role.OWNER else add_member(org, role).user
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_ORG_KEY] = org.pk
+    session.save()
+    client.user = user
+    return client

@@ -7,7 +7,7 @@ from django.test import Client
 
 from openctpat.accounts.roles import PERMISSIONS, Role
 
-from . import make_org, token_for
+from . import make_org, signed_in, token_for
 
 
 class ApiClient:
@@ -40,6 +40,11 @@ class ApiClient:
 
     def delete(self, path):
         return self._call("delete", path)
+
+
+def session_api(org, role=Role.OWNER, user=None) -> ApiClient:
+    """The API through a signed-in session: what changes members, tokens and settings."""
+    return ApiClient(client=signed_in(org, role, user))
 
 
 @pytest.mark.django_db
@@ -111,7 +116,7 @@ class APIResourceTests:
 
     def test_other_organisation_gets_404(self, org):
         obj = self.make_object(org)
-        other = ApiClient(token_for(make_org(), Role.OWNER))
+        other = self.api(make_org(), Role.OWNER)
         assert other.get(self.detail(obj)).status_code == 404
         listed = other.get(self.path).json()
         assert all(item["id"] != obj.pk for item in listed.get("items", []))

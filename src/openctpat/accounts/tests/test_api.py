@@ -6,10 +6,17 @@ from openctpat.accounts.roles import Perm, Role
 from openctpat.accounts.services import create_api_token, invite_member, revoke_api_token
 from openctpat.core.models import AuditEntry
 from openctpat.testing import add_member, owner_of, token_for
-from openctpat.testing.api import ApiClient, APIResourceTests
+from openctpat.testing.api import ApiClient, APIResourceTests, session_api
 
 
-class TestMembersAPI(APIResourceTests):
+class SignedIn:
+    """Members, invitations and tokens change only from a signed-in session."""
+
+    def api(self, org, role) -> ApiClient:
+        return session_api(org, role)
+
+
+class TestMembersAPI(SignedIn, APIResourceTests):
     path = "/api/v1/members"
     read_perm = Perm.VIEW
     write_perm = Perm.MANAGE_MEMBERS
@@ -20,7 +27,7 @@ class TestMembersAPI(APIResourceTests):
         return add_member(org, Role.CONTRIBUTOR)
 
 
-class TestInvitationsAPI(APIResourceTests):
+class TestInvitationsAPI(SignedIn, APIResourceTests):
     path = "/api/v1/invitations"
     read_perm = Perm.MANAGE_MEMBERS
     write_perm = Perm.MANAGE_MEMBERS
@@ -34,7 +41,7 @@ class TestInvitationsAPI(APIResourceTests):
         return {"email": "someone@example.test", "role": "contributor"}
 
 
-class TestTokensAPI(APIResourceTests):
+class TestTokensAPI(SignedIn, APIResourceTests):
     path = "/api/v1/tokens"
     read_perm = Perm.MANAGE_TOKENS
     write_perm = Perm.MANAGE_TOKENS
@@ -55,11 +62,11 @@ class TestOrganisationAPI:
             body = api(org_a, role).get("/api/v1/organisation").json()
             assert body["name"] == "Alpha Imports LLC"
 
-    def test_only_owner_updates(self, org_a, api):
+    def test_only_owner_updates(self, org_a, api, session):
         for role in (Role.CONTRIBUTOR, Role.VIEWER, Role.AUDITOR):
             response = api(org_a, role).patch("/api/v1/organisation", {"ior_number": "X"})
             assert response.status_code == 403
-        response = api(org_a, Role.OWNER).patch(
+        response = session(org_a).patch(
             "/api/v1/organisation",
             {"ior_number": "12-3456789AB", "entity_types": ["importer"], "require_mfa": True},
         )
@@ -70,9 +77,9 @@ class TestOrganisationAPI:
         assert entry.changes["require_mfa"] == [False, True]
         assert entry.via == "api"
 
-    def test_pcso_must_be_a_member(self, org_a, org_b, api):
+    def test_pcso_must_be_a_member(self, org_a, org_b, session):
         outsider = owner_of(org_b)
-        response = api(org_a).patch("/api/v1/organisation", {"pcso_id": outsider.pk})
+        response = session(org_a).patch("/api/v1/organisation", {"pcso_id": outsider.pk})
         assert response.status_code == 404
 
     def test_bad_entity_type(self, org_a, api):
@@ -122,8 +129,8 @@ class TestBadInput:
 
 @pytest.mark.django_db
 class TestTokens:
-    def test_token_is_shown_once_and_hashed(self, org_a, api):
-        response = api(org_a).post("/api/v1/tokens", {"name": "CI", "role": "viewer"})
+    def test_token_is_shown_once_and_hashed(self, org_a, api, session):
+        response = session(org_a).post("/api/v1/tokens", {"name": "CI", "role": "viewer"})
         raw = response.json()["token"]
         stored = ApiToken.objects.get(pk=response.json()["id"])
         assert raw not in (stored.key_hash, stored.key_id)
@@ -161,33 +168,33 @@ class TestTokens:
         assert me["organisation_id"] == org_a.pk
         assert ApiClient(raw).get("/api/v1/organisation").json()["id"] == org_a.pk
 
-    def test_member_removed_token_stops_working(self, org_a, api):
+    def test_member_removed_token_stops_working(self, org_a, session):
         member = add_member(org_a, Role.CONTRIBUTOR)
         raw = token_for(org_a, Role.VIEWER, user=member.user)
-        assert api(org_a).delete(f"/api/v1/members/{member.pk}").status_code == 204
+        assert session(org_a).delete(f"/api/v1/members/{member.pk}").status_code == 204
         assert ApiClient(raw).get("/api/v1/me").status_code == 401
         revoked = AuditEntry.objects.for_org(org_a).filter(action="token_revoked").get()
         assert revoked.object_repr.startswith("test viewer")
 
-    def test_demoted_member_token_is_capped(self, org_a, api):
+    def test_demoted_member_token_is_capped(self, org_a, session):
         member = add_member(org_a, Role.CONTRIBUTOR)
         raw = token_for(org_a, Role.CONTRIBUTOR, user=member.user)
-        api(org_a).patch(f"/api/v1/members/{member.pk}", {"role": "viewer"})
+        session(org_a).patch(f"/api/v1/members/{member.pk}", {"role": "viewer"})
         assert ApiClient(raw).get("/api/v1/me").status_code == 401
 
 
 @pytest.mark.django_db
 class TestMembersAndInvitations:
-    def test_last_owner_cannot_leave_or_be_demoted(self, org_a, api):
+    def test_last_owner_cannot_leave_or_be_demoted(self, org_a, session):
         owner_membership = Membership.objects.get(organisation=org_a, role=Role.OWNER)
-        client = api(org_a)
+        client = session(org_a)
         response = client.patch(f"/api/v1/members/{owner_membership.pk}", {"role": "viewer"})
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "conflict"
         assert client.delete(f"/api/v1/members/{owner_membership.pk}").status_code == 409
 
-    def test_invitation_email_and_audit(self, org_a, api):
-        response = api(org_a).post(
+    def test_invitation_email_and_audit(self, org_a, session):
+        response = session(org_a).post(
             "/api/v1/invitations", {"email": "New@Example.test", "role": "auditor"}
         )
         assert response.status_code == 201
@@ -195,19 +202,19 @@ class TestMembersAndInvitations:
         assert len(mail.outbox) == 1 and "/accounts/invitations/" in mail.outbox[0].body
         assert AuditEntry.objects.for_org(org_a).filter(action="invite_sent").exists()
 
-    def test_invite_existing_member_conflicts(self, org_a, api):
+    def test_invite_existing_member_conflicts(self, org_a, session):
         email = owner_of(org_a).email
-        response = api(org_a).post("/api/v1/invitations", {"email": email, "role": "viewer"})
+        response = session(org_a).post("/api/v1/invitations", {"email": email, "role": "viewer"})
         assert response.status_code == 409
 
-    def test_invalid_email(self, org_a, api):
-        response = api(org_a).post("/api/v1/invitations", {"email": "nope", "role": "viewer"})
+    def test_invalid_email(self, org_a, session):
+        response = session(org_a).post("/api/v1/invitations", {"email": "nope", "role": "viewer"})
         assert response.status_code == 422
 
-    def test_revoke_twice_conflicts(self, org_a, api):
+    def test_revoke_twice_conflicts(self, org_a, session):
         inv, _ = invite_member(org_a, owner_of(org_a), "x@example.test", Role.VIEWER)
-        assert api(org_a).delete(f"/api/v1/invitations/{inv.pk}").status_code == 204
-        assert api(org_a).delete(f"/api/v1/invitations/{inv.pk}").status_code == 409
+        assert session(org_a).delete(f"/api/v1/invitations/{inv.pk}").status_code == 204
+        assert session(org_a).delete(f"/api/v1/invitations/{inv.pk}").status_code == 409
         assert Invitation.objects.get(pk=inv.pk).status == "revoked"
 
 

@@ -39,11 +39,15 @@ class TestSignIn:
         actions = set(AuditEntry.objects.for_org(org_a).values_list("action", flat=True))
         assert {"login", "logout"} <= actions
 
-    def test_failed_login_is_audited(self, org_a):
+    def test_failed_login_is_audited_once_in_the_system_chain(self, org_a, org_b):
         owner = owner_of(org_a)
+        Membership.objects.create(organisation=org_b, user=owner, role=Role.VIEWER)
         response = sign_in(Client(), owner.email, "wrong")
         assert response.status_code == 200 and b"Please enter a correct" in response.content
-        assert AuditEntry.objects.for_org(org_a).filter(action="login_failed").exists()
+        entry = AuditEntry.objects.filter(action="login_failed").get()
+        assert entry.chain == "system" and entry.object_id == str(owner.pk)
+        assert entry.actor_user_id is None and entry.ip == "127.0.0.1"
+        assert not AuditEntry.objects.filter(organisation__in=[org_a, org_b], action="login_failed")
 
     def test_unknown_user_failure_goes_to_system_chain(self, db):
         sign_in(Client(), "ghost@example.test", "whatever")
@@ -58,7 +62,8 @@ class TestSignIn:
         response = sign_in(client, owner.email)  # even the right password is refused now
         assert response.status_code == 429
         assert b"Too many failed sign-ins" in response.content
-        assert AuditEntry.objects.for_org(org_a).filter(action="lockout").exists()
+        lockout = AuditEntry.objects.filter(chain="system", action="lockout").get()
+        assert lockout.changes == {"failures": 5, "locked_minutes": 15}
 
     def test_pages_need_login(self, db):
         response = Client().get("/accounts/members/")

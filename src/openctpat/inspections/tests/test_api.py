@@ -9,7 +9,7 @@ from openctpat.accounts.roles import Role
 from openctpat.inspections import services
 from openctpat.inspections.models import Incident, IncidentStatus
 from openctpat.testing import make_org, owner_of, token_for
-from openctpat.testing.api import ApiClient, APIResourceTests
+from openctpat.testing.api import ApiClient, APIResourceTests, session_api
 from openctpat.testing.inspections import (
     make_applied_seal,
     make_batch,
@@ -520,7 +520,7 @@ def test_incident_patch_clears_links_and_filters(org_a):
 
 
 def test_settings(org_a):
-    client = owner_api(org_a)
+    client = session_api(org_a)
     assert client.get(f"{API}/inspection-settings").json()["cbp_report_hours"] == 24
     changed = client.patch(f"{API}/inspection-settings", {"cbp_report_hours": 12})
     assert changed.status_code == 200 and changed.json()["cbp_report_hours"] == 12

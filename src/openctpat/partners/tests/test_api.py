@@ -274,7 +274,7 @@ def test_follow_up_action_owner_must_be_a_member(org_a, org_b, api):
     assert refused.status_code == 422 and "owner_id" in refused.json()["error"]["fields"]
 
 
-def test_tier_settings_only_owners_change(org_a, api):
+def test_tier_settings_only_owners_change(org_a, api, session):
     assert api(org_a, Role.VIEWER).get("/api/v1/partner-tier-settings").json()["high_from"] == 60
     assert (
         api(org_a, Role.CONTRIBUTOR)
@@ -282,10 +282,12 @@ def test_tier_settings_only_owners_change(org_a, api):
         .status_code
         == 403
     )
-    bad = api(org_a).patch("/api/v1/partner-tier-settings", {"high_from": 10, "medium_from": 20})
+    bad = session(org_a).patch(
+        "/api/v1/partner-tier-settings", {"high_from": 10, "medium_from": 20}
+    )
     assert bad.status_code == 422
     assert (
-        api(org_a)
+        session(org_a)
         .patch("/api/v1/partner-tier-settings", {"weight_screening": 0})
         .json()["weight_screening"]
         == 0

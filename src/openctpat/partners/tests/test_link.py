@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -15,13 +14,6 @@ from openctpat.testing.partners import send
 from tests.routes import PUBLIC_PAGES, fill_route, pages, route_params
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def path_of(link: str) -> str:
@@ -98,13 +90,43 @@ def test_expired_revoked_guessed_and_other_organisation_links_are_refused(org_a,
         assert q.partner.legal_name.encode() not in refused.content
 
 
-def test_guessing_is_throttled_per_address(org_a):
-    client = Client()
-    for n in range(30):
-        assert client.get(f"/partner-link/{org_a.pk}/{n}-guess/").status_code == 404
+def test_guessing_a_link_is_throttled_per_address_and_link(org_a):
     q, link = send(org_a)
-    assert client.get(path_of(link)).status_code == 429  # even a good link, for a while
-    assert Client(REMOTE_ADDR="10.0.0.9").get(path_of(link)).status_code == 200
+    other_q, other_link = send(org_a)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(30):
+        guessed = guesser.get(f"/partner-link/{org_a.pk}/{q.pk}-{n:064x}/")
+        assert guessed.status_code == 404
+    assert guesser.get(path_of(link)).status_code == 429  # this link, from this address
+    assert guesser.get(path_of(other_link)).status_code == 200  # another link still opens
+    # the partner, from their own address, is not locked out by someone else's guesses
+    assert Client(REMOTE_ADDR="198.51.100.20").get(path_of(link)).status_code == 200
+
+
+def test_refusals_for_other_links_do_not_stop_a_valid_one(org_a):
+    client = Client()
+    for n in range(40):
+        assert client.get(f"/partner-link/{org_a.pk}/{n}-guess/").status_code == 404
+    for n in range(40):
+        assert client.get(f"/partner-link/{org_a.pk}/nonsense{n}/").status_code in (404, 429)
+    q, link = send(org_a)
+    assert client.get(path_of(link)).status_code == 200
+
+
+def test_behind_a_proxy_each_client_is_throttled_on_its_own(org_a, settings):
+    """Every request arrives from the proxy; the client is the address the proxy added."""
+    settings.CTPAT_TRUSTED_PROXY_COUNT = 1
+    q, link = send(org_a)
+    bad = f"/partner-link/{org_a.pk}/{q.pk}-{0:064x}/"
+    attacker = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(30):
+        # a different spoofed leftmost entry every time: ignored, the proxy's entry counts
+        response = attacker.get(bad, headers={"X-Forwarded-For": f"10.9.9.{n}, 203.0.113.7"})
+        assert response.status_code == 404
+    spoofed = attacker.get(path_of(link), headers={"X-Forwarded-For": "198.51.100.20, 203.0.113.7"})
+    assert spoofed.status_code == 429
+    partner = Client(REMOTE_ADDR="10.0.0.1", headers={"X-Forwarded-For": "198.51.100.20"})
+    assert partner.get(path_of(link)).status_code == 200
 
 
 def test_the_link_cannot_write_another_questionnaires_answers(org_a):

@@ -131,3 +131,21 @@ def test_import_errors_page_lists_bad_rows(login, org_a):
     assert response.status_code == 422
     assert "Nothing was imported" in response.content.decode()
     assert "Row 2" in response.content.decode()
+
+
+def test_review_action_returns_only_to_a_page_of_this_site(login, org_a):
+    profile = make_profile(org_a)
+    client = login(org_a)
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    client.post(f"/profiles/{profile.pk}/", {"anniversary_date": soon.isoformat()})
+    client.post(f"/profiles/{profile.pk}/review/action/", {"action": "start"})
+    for target in ("https://evil.example/", "//evil.example"):
+        response = client.post(
+            f"/profiles/{profile.pk}/review/action/", {"action": "affirm_all", "next": target}
+        )
+        assert response["Location"] == f"/profiles/{profile.pk}/review/"
+    answer = f"/profiles/answers/{profile.answers.first().pk}/"
+    response = client.post(
+        f"/profiles/{profile.pk}/review/action/", {"action": "affirm_all", "next": answer}
+    )
+    assert response["Location"] == answer

@@ -4,7 +4,7 @@ from django.test import Client
 
 from openctpat.accounts.roles import Role
 from openctpat.testing import token_for
-from openctpat.testing.api import ApiClient, APIResourceTests
+from openctpat.testing.api import ApiClient, APIResourceTests, session_api
 from openctpat.testing.risk import INDICATORS_CSV, make_action, make_assessment, make_lane
 
 pytestmark = pytest.mark.django_db
@@ -125,10 +125,9 @@ def test_lane_csv_and_reference_imports_over_the_api(org_a):
         headers=headers,
     )
     assert response.json() == {"lanes_created": 1, "nodes_created": 1}
-    ref = Client().post(
+    ref = session_api(org_a).client.post(
         "/api/v1/risk/reference-sets",
         {"file": SimpleUploadedFile("r.csv", INDICATORS_CSV.encode())},
-        headers=headers,
     )
     assert ref.status_code == 201 and ref.json()["shared"] is False
     contributor = {"Authorization": f"Bearer {token_for(org_a, Role.CONTRIBUTOR)}"}
@@ -141,7 +140,7 @@ def test_lane_csv_and_reference_imports_over_the_api(org_a):
 
 
 def test_matrix_api_validates(org_a):
-    client = ApiClient(token_for(org_a, Role.OWNER))
+    client = session_api(org_a)
     assert client.get("/api/v1/risk/matrix").json()["high_from"] == 6
     bad = client.patch("/api/v1/risk/matrix", {"high_from": 50})
     assert bad.status_code == 422

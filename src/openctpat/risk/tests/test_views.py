@@ -103,3 +103,22 @@ def test_overview_flags_overdue_actions(login, org_a):
     )
     page = login(org_a, Role.VIEWER).get("/").content.decode()
     assert "Overdue risk actions" in page and "Replace the broken fence" in page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"]
+)
+def test_rating_returns_only_to_a_page_of_this_site(login, org_a, target):
+    node = make_node(org_a, country="IR")
+    threat = node.lane.assessment.threats.get(category="terrorism")
+    vuln = node.vulnerabilities.first()
+    client = login(org_a)
+    rated = client.post(f"/risk/threats/{threat.pk}/rate/", {"rating": "High", "next": target})
+    assert rated["Location"] == f"/risk/{threat.assessment_id}/threats/"
+    rated = client.post(
+        f"/risk/vulnerabilities/{vuln.pk}/rate/", {"rating": "High", "next": target}
+    )
+    assert rated["Location"] == f"/risk/{vuln.assessment_id}/vulnerabilities/"
+    local = f"/risk/{threat.assessment_id}/threats/?page=2#threat-{threat.pk}"
+    back = client.post(f"/risk/threats/{threat.pk}/rate/", {"rating": "High", "next": local})
+    assert back["Location"] == local

@@ -86,3 +86,27 @@ def test_staff_upload_list_files_and_bad_files_are_named(org_a, login):
         "cons_add.csv",
         "cons_comments.csv",
     ]
+
+
+def test_lists_page_loading_needs_staff_with_a_role_that_changes_data(org_a, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(org_a, Role.VIEWER)
+    client.user.is_staff = True
+    client.user.save()
+    assert "Load list files" not in client.get("/screening/lists/").content.decode()
+    upload = SimpleUploadedFile("sdn.csv", b"garbage")
+    assert client.post("/screening/lists/", {"files": [upload]}).status_code == 403
+
+
+def test_lists_page_shows_an_organisation_only_its_share_of_a_rescreen(org_a, org_b, login):
+    make_partner(org_a, legal_name="Maple Leaf Brokers", country="CA")
+    for n in range(3):
+        make_partner(org_b, legal_name=f"Bravo Partner {n}", country="DE")
+    make_version(rescreen=True)
+    page = login(org_a).get("/screening/lists/").content.decode()
+    assert "1 of 1 partners" in page and "4 partners" not in page
+    staff = login(org_b)
+    staff.user.is_staff = True
+    staff.user.save()
+    assert "4 of 4 partners" in staff.get("/screening/lists/").content.decode()
