@@ -81,6 +81,7 @@ def grow(org, owner, count: int, seed: int) -> float:
     """``count`` more partners (with a contact each when the row has one), bulk inserted."""
     import make_demo_partners as demo
 
+    from openctpat.core.tabular import cell_text
     from openctpat.partners import importing, services
     from openctpat.partners.models import BusinessPartner, PartnerContact
     from openctpat.partners.names import name_key
@@ -91,7 +92,7 @@ def grow(org, owner, count: int, seed: int) -> float:
     partners, contacts = [], []
     contact_fields = ("contact_name", "contact_email", "contact_phone")
     for n, row in enumerate(rows):
-        raw = {f: importing._cell(row[h]) for f, h in mapping.items()}
+        raw = {f: cell_text(row[h]) for f, h in mapping.items()}
         clean = importing.clean_row(n + 2, raw, services.IMPORT_CHOICES)
         assert not clean.errors, clean.errors
         v = {k: val for k, val in clean.values.items() if k not in contact_fields}

@@ -145,6 +145,7 @@ PAGE_OBJECTS = {
     "partners:action": "followup_id",
     "partners:action_delete": "followup_id",
     "partners:import_detail": "import_id",
+    "partners:import_progress": "import_id",
     "partners:template": "template_id",
     "partners:question": "question_id",
     "partners:question_delete": "question_id",

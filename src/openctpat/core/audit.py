@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import checkpoints, concurrency
+from .bulk import insert_many
 from .checkpoints import Checkpoint
 from .errors import Conflict
 from .models import GENESIS_HASH, AuditEntry
@@ -160,36 +161,62 @@ def record(
     changes: dict | None = None,
 ) -> AuditEntry:
     """Append one entry to the organisation's chain, inside the caller's transaction."""
+    return _append(organisation, actor, [(action, target, changes)])[0]
+
+
+def record_many(organisation, actor, items) -> list[AuditEntry]:
+    """``record`` for each ``(action, target, changes)`` of a bulk write, in one INSERT.
+
+    The same entries, in the same order, as one ``record`` per item; an item with empty
+    changes records nothing (as ``record_changes``). An import of 2,000 rows appends its
+    2,000 entries in a few milliseconds instead of two queries per entry.
+    """
+    items = [item for item in items if item[2]]
+    return _append(organisation, actor, items) if items else []
+
+
+def _append(organisation, actor, items) -> list[AuditEntry]:
+    """Chain ``items`` after the tail of the organisation's chain, inside the caller's
+    transaction; on a race for the next sequence number, read the new tail and retry."""
     ctx = current_context()
     org_id = getattr(organisation, "pk", organisation)
-    tgt = Target.of(target)
     actor_id = getattr(actor, "pk", None)
     actor_label = getattr(actor, "email", "") or (str(actor) if actor else "")
     chain = chain_name(org_id)
+    items = [(action, Target.of(obj), jsonable(changes or {})) for action, obj, changes in items]
     for _attempt in range(8):
         last = AuditEntry.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
-        entry = AuditEntry(
-            chain=chain,
-            seq=(last["seq"] + 1) if last else 1,
-            timestamp=timezone.now(),
-            organisation_id=org_id,
-            actor_user_id=actor_id,
-            actor_label=actor_label[:254],
-            action=action,
-            object_type=tgt.object_type,
-            object_id=tgt.object_id,
-            object_repr=tgt.object_repr,
-            changes=jsonable(changes or {}),
-            via=ctx.via,
-            ip=ctx.ip,
-            prev_hash=last["hash"] if last else GENESIS_HASH,
-        )
-        entry.hash = entry.compute_hash()
-        entry.mac = checkpoints.entry_mac(entry.hash)
+        seq, prev_hash = (last["seq"], last["hash"]) if last else (0, GENESIS_HASH)
+        now = timezone.now()
+        entries = []
+        for action, tgt, changes in items:
+            seq += 1
+            entry = AuditEntry(
+                chain=chain,
+                seq=seq,
+                timestamp=now,
+                organisation_id=org_id,
+                actor_user_id=actor_id,
+                actor_label=actor_label[:254],
+                action=action,
+                object_type=tgt.object_type,
+                object_id=tgt.object_id,
+                object_repr=tgt.object_repr,
+                changes=changes,
+                via=ctx.via,
+                ip=ctx.ip,
+                prev_hash=prev_hash,
+            )
+            entry.hash = prev_hash = entry.compute_hash()
+            entry.mac = checkpoints.entry_mac(entry.hash)
+            entries.append(entry)
         try:
             with transaction.atomic():
-                entry.save()
-            return entry
+                if len(entries) == 1:
+                    entries[0].save()
+                else:
+                    insert_many(AuditEntry, entries)
+            return entries
         except IntegrityError:
             continue  # another writer took this sequence number; read the new tail
     raise RuntimeError(f"Could not append to audit chain {chain}")

@@ -12,6 +12,7 @@ from openctpat.core.downloads import XLSX, attachment
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
+from openctpat.core.tabular import MAX_ERRORS
 from openctpat.profiles.models import EvidenceDocument
 
 from . import exports, services
@@ -23,6 +24,7 @@ from .models import (
     CertificationProgram,
     CertificationStatus,
     FollowUpAction,
+    ImportStatus,
     PartnerContact,
     PartnerImport,
     PartnerStatus,
@@ -219,17 +221,22 @@ class DocumentLinkIn(StrictInput):
 class PartnerImportOut(Schema):
     id: int
     file_name: str
-    status: str
+    status: str = Field(
+        ..., description="uploaded, importing (a background commit), committed or failed."
+    )
     headers: list[str]
     row_count: int
     mapping: dict[str, str]
     fields: dict[str, str]
     created_count: int
     skipped_count: int
+    total: int = Field(..., description="Partners the running or last commit creates.")
+    done: int = Field(..., description="Partners created so far by that commit.")
+    error: str = Field(..., description="Why the last commit stopped, if it did.")
 
     @staticmethod
     def resolve_row_count(obj):
-        return len(obj.rows) if obj.status == "uploaded" else obj.created_count
+        return obj.created_count if obj.status == "committed" else obj.row_count
 
     @staticmethod
     def resolve_fields(obj):
@@ -254,8 +261,10 @@ class PreviewOut(Schema):
     rows: int
     importable: int
     missing_fields: list[str]
-    errors: list[RowErrorOut]
-    duplicates: list[DuplicateOut]
+    errors: list[RowErrorOut] = Field(..., description="The first 100 rows with errors.")
+    more_errors: int = Field(..., description="Rows with errors beyond those listed.")
+    duplicates: list[DuplicateOut] = Field(..., description="The first 100 possible duplicates.")
+    more_duplicates: int = Field(..., description="Possible duplicates beyond those listed.")
 
 
 class CommitIn(StrictInput):
@@ -622,10 +631,16 @@ def start_import(request, file: File[UploadedFile]):
     return Status(201, services.start_import(request.org, request.user, file))
 
 
+def _import(request, pk, *, rows: bool = True) -> PartnerImport:
+    imports = PartnerImport.objects.all()
+    return get_for_org(request, imports if rows else imports.defer("rows"), pk)
+
+
 @router.get("/partner-imports/{import_id}", response=responses({200: PartnerImportOut}))
 def get_import(request, import_id: Id):
+    """The import with its progress: poll it while ``status`` is "importing"."""
     require(request, Perm.VIEW)
-    return get_for_org(request, PartnerImport, import_id)
+    return _import(request, import_id, rows=False)
 
 
 @router.put("/partner-imports/{import_id}/mapping", response=responses({200: PartnerImportOut}))
@@ -640,24 +655,35 @@ def preview_import(request, import_id: Id):
     require(request, Perm.VIEW)
     imp = get_for_org(request, PartnerImport, import_id)
     result = services.preview(request.org, imp)
+    errors, duplicates = result.errors, sorted(result.duplicates.items())
+    shown = MAX_ERRORS
     return {
         "rows": len(result.rows),
         "importable": result.importable,
         "missing_fields": result.missing,
-        "errors": [{"line": r.line, "errors": r.errors} for r in result.errors],
-        "duplicates": [{"line": k, "reason": v} for k, v in sorted(result.duplicates.items())],
+        "errors": [{"line": r.line, "errors": r.errors} for r in errors[:shown]],
+        "more_errors": max(len(errors) - shown, 0),
+        "duplicates": [{"line": k, "reason": v} for k, v in duplicates[:shown]],
+        "more_duplicates": max(len(duplicates) - shown, 0),
     }
 
 
-@router.post("/partner-imports/{import_id}/commit", response=responses({200: CommitOut}))
+@router.post(
+    "/partner-imports/{import_id}/commit",
+    response=responses({200: CommitOut, 202: PartnerImportOut}),
+)
 def commit_import(request, import_id: Id, payload: CommitIn):
+    """Small files are imported at once (200); larger ones by a background task (202, the
+    import with its progress: poll ``GET /partner-imports/{id}`` until it is "committed")."""
     require(request, Perm.CHANGE)
     imp = get_for_org(request, PartnerImport, import_id)
     created = services.commit_import(
         request.org, request.user, imp, skip_duplicates=payload.skip_duplicates
     )
-    imp.refresh_from_db()
-    return {"created": created, "skipped_duplicates": imp.skipped_count}
+    imp.refresh_from_db(fields=(*services.PROGRESS_FIELDS, "created_count", "skipped_count"))
+    if imp.status == ImportStatus.IMPORTING:
+        return Status(202, imp)
+    return {"created": imp.created_count or created, "skipped_duplicates": imp.skipped_count}
 
 
 # -- questionnaire templates -----------------------------------------------------------------

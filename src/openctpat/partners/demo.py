@@ -194,7 +194,8 @@ def load_demo(org, owner, contributor=None) -> list[BusinessPartner]:
     if DEMO_FILE.exists():
         upload = SimpleUploadedFile(DEMO_FILE.name, DEMO_FILE.read_bytes())
         imp = services.start_import(org, owner, upload)
-        services.commit_import(org, owner, imp, skip_duplicates=True)
+        # In this process: the demo's worker starts only once the data is loaded.
+        services.commit_import(org, owner, imp, skip_duplicates=True, background=False)
     return list(made.values())
 
 

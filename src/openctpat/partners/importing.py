@@ -2,13 +2,11 @@
 
 The flow is: read the file into headers and rows, guess which column holds which field,
 clean every row into field values or a list of errors, then find duplicates against the
-registry and within the file. Nothing here writes; services.commit_import does, all or
-nothing.
+registry and within the file. Nothing here writes; services.commit_import does, once every
+row passed.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,10 +14,18 @@ from functools import lru_cache
 import pycountry
 from rapidfuzz import fuzz, process
 
+from openctpat.core import tabular
+
 from .names import name_key
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+LIMITS = tabular.Limits(
+    max_bytes=20 * 1024 * 1024,
+    max_rows=MAX_ROWS,
+    max_columns=MAX_COLUMNS,
+    max_unzipped=60 * 1024 * 1024,  # a 20,000-row registry workbook unpacks to ~16 MB
+)
 SIMILAR_NAME = 92  # rapidfuzz ratio on folded names, same country: "very similar"
 
 # field -> (label, required, header synonyms after folding)
@@ -54,89 +60,36 @@ LIST_SEPARATOR = re.compile(r"\s*[;|]\s*")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class TableError(ValueError):
-    pass
-
-
 def _fold(text) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).split())
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\x00", "").strip()
+def read_table(uploaded, file_name: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of a CSV or XLSX file, every cell as text.
 
-
-def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of a CSV or XLSX file, every cell as text."""
-    if data[:4] == b"PK\x03\x04":
-        raw = _read_xlsx(data)
-    elif file_name.lower().endswith((".xlsx", ".xlsm")):
-        raise TableError("This file is named .xlsx but is not an Excel workbook.")
-    else:
-        raw = _read_csv(data)
-    rows = [[_cell(c) for c in row] for row in raw]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows or not any(rows[0]):
-        raise TableError("The file has no header row.")
-    headers = rows[0]
-    while headers and not headers[-1]:
-        headers.pop()
-    if len(headers) > MAX_COLUMNS:
-        raise TableError(f"The file has {len(headers)} columns; at most {MAX_COLUMNS} are read.")
-    seen = set()
-    for i, h in enumerate(headers):
-        if not h:
-            headers[i] = h = f"Column {i + 1}"
-        if h in seen:
-            raise TableError(f"The column {h!r} appears twice in the header row.")
-        seen.add(h)
-    body = [(r + [""] * len(headers))[: len(headers)] for r in rows[1:]]
-    if len(body) > MAX_ROWS:
-        raise TableError(f"The file has {len(body)} rows; at most {MAX_ROWS} per import.")
+    The rows are read one at a time within ``LIMITS``: a file over them is refused at the
+    first row past the limit (``ValidationFailed`` on ``file``).
+    """
+    with tabular.open_table(uploaded, LIMITS, sniff=True, name=file_name) as table:
+        rows = table.rows()
+        first = next(rows, None)
+        if first is None or first[0] != 1:
+            raise tabular.refused("The file has no header row.")
+        headers = [tabular.cell_text(c) for c in first[1]]
+        seen = set()
+        for i, h in enumerate(headers):
+            if not h:
+                headers[i] = h = f"Column {i + 1}"
+            if h in seen:
+                raise tabular.refused(f"The column {h!r} appears twice in the header row.")
+            seen.add(h)
+        width = len(headers)
+        body = [
+            ([tabular.cell_text(c) for c in row[:width]] + [""] * width)[:width] for _n, row in rows
+        ]
     if not body:
-        raise TableError("The file has a header row but no partners.")
+        raise tabular.refused("The file has a header row but no partners.")
     return headers, body
-
-
-def _read_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError("The file could not be read as an Excel workbook.") from exc
-    sheet = book.worksheets[0]
-    return [list(r) for r in sheet.iter_rows(values_only=True)]
-
-
-def _read_csv(data: bytes):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TableError("The file is not a CSV text file (neither UTF-8 nor Windows-1252).")
-    if "\x00" in text:
-        raise TableError("The file is not a CSV text file.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise TableError(f"The CSV file is malformed: {exc}.") from exc
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -201,12 +154,18 @@ def country_code(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _choice_index(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Folded key or label -> key, the first key winning: folded once, not once per row."""
+    index: dict[str, str] = {}
+    for key, label in items:
+        index.setdefault(_fold(key), key)
+        index.setdefault(_fold(label), key)
+    return index
+
+
 def _choice(value: str, choices: dict[str, str]) -> str | None:
-    folded = _fold(value)
-    for key, label in choices.items():
-        if folded in (_fold(key), _fold(label)):
-            return key
-    return None
+    return _choice_index(tuple(choices.items())).get(_fold(value))
 
 
 def _date(value: str):
@@ -340,6 +299,7 @@ def duplicates(rows: list[CleanRow], known: list[Known]) -> dict[int, str]:
         by_country.setdefault(p.country, []).append(p)
     in_file_ident: dict[tuple[str, str], int] = {}
     in_file_names: dict[str, dict[str, int]] = {}
+    in_file_keys: dict[str, list[str]] = {}
     for row in rows:
         if row.errors:
             continue
@@ -375,12 +335,13 @@ def duplicates(rows: list[CleanRow], known: list[Known]) -> dict[int, str]:
                 )
                 continue
         earlier = in_file_names.setdefault(v["country"], {})
+        names = in_file_keys.setdefault(v["country"], [])  # earlier's keys, kept as a list
         if earlier:
-            match = process.extractOne(
-                folded, list(earlier), scorer=fuzz.ratio, score_cutoff=SIMILAR_NAME
-            )
+            match = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=SIMILAR_NAME)
             if match:
                 found[row.line] = f"Very similar to line {earlier[match[0]]} of this file."
                 continue
-        earlier.setdefault(folded, row.line)
+        if folded not in earlier:
+            earlier[folded] = row.line
+            names.append(folded)
     return found

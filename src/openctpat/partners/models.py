@@ -367,11 +367,17 @@ class TierSettings(OrgOwnedModel):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", "Uploaded"
+    IMPORTING = "importing", "Importing"
     COMMITTED = "committed", "Imported"
+    FAILED = "failed", "Stopped"
 
 
 class PartnerImport(OrgOwnedModel):
-    """An uploaded registry file between upload and commit: its rows and the column mapping."""
+    """An uploaded registry file between upload and commit: its rows and the column mapping.
+
+    A large file is committed by a background task in batches; ``done`` of ``total``
+    partners created is its progress.
+    """
 
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
@@ -383,9 +389,19 @@ class PartnerImport(OrgOwnedModel):
     )
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0, help_text="Rows below the header.")
+    skip_duplicates = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(default=0, help_text="Partners the commit creates.")
+    done = models.PositiveIntegerField(default=0, help_text="Partners created so far.")
+    error = models.TextField(blank=True, help_text="Why the last commit stopped.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"Import of {self.file_name}"
+
+    @property
+    def open(self) -> bool:
+        """Whether it can still be committed (never, or stopped part-way)."""
+        return self.status in (ImportStatus.UPLOADED, ImportStatus.FAILED)

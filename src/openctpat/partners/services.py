@@ -13,16 +13,17 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django_tasks import task
 
 from openctpat.catalog.services import latest_criteria_set
-from openctpat.core import audit, concurrency
+from openctpat.core import audit, concurrency, tabular
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member as _check_owner
 from openctpat.core.cleaning import clean_text as _text
 from openctpat.core.cleaning import create_audited as _create_audited
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.ctpat import EntityType
-from openctpat.core.errors import Conflict, NotFound, ValidationFailed, invalid
+from openctpat.core.errors import Conflict, DomainError, NotFound, ValidationFailed, invalid
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument
 
@@ -602,32 +603,33 @@ IMPORT_CHOICES = {
 }
 
 
-@transaction.atomic
+INLINE_ROWS = 1_000  # a commit of up to this many partners runs in the request (~1 s)
+BATCH_ROWS = 500  # partners created per transaction: the write lock is held briefly each time
+
+
 def start_import(org, actor, uploaded) -> PartnerImport:
-    if uploaded.size > 20 * 1024 * 1024:
-        raise invalid("file", "The file is larger than 20 MB.")
-    data = uploaded.read()
-    try:
-        headers, rows = importing.read_table(data, uploaded.name or "")
-    except importing.TableError as exc:
-        raise invalid("file", str(exc)) from exc
-    imp = PartnerImport.objects.create(
-        organisation=org,
-        file_name=(uploaded.name or "upload")[-255:],
-        file_sha256=hashlib.sha256(data).hexdigest(),
-        headers=headers,
-        rows=rows,
-        mapping=importing.guess_mapping(headers),
-        created_by=actor,
-        updated_by=actor,
-    )
-    audit.record_changes(
-        AuditAction.CREATE,
-        org,
-        actor,
-        imp,
-        {"file": imp.file_name, "rows": len(rows), "sha256": imp.file_sha256},
-    )
+    """Read the file within ``importing.LIMITS`` and keep its rows for mapping and checking."""
+    data = tabular.read_upload(uploaded, importing.LIMITS.max_bytes)
+    headers, rows = importing.read_table(data, uploaded.name or "")
+    with transaction.atomic():
+        imp = PartnerImport.objects.create(
+            organisation=org,
+            file_name=(uploaded.name or "upload")[-255:],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            headers=headers,
+            rows=rows,
+            row_count=len(rows),
+            mapping=importing.guess_mapping(headers),
+            created_by=actor,
+            updated_by=actor,
+        )
+        audit.record_changes(
+            AuditAction.CREATE,
+            org,
+            actor,
+            imp,
+            {"file": imp.file_name, "rows": len(rows), "sha256": imp.file_sha256},
+        )
     return imp
 
 
@@ -639,7 +641,9 @@ def _screen_imported(org, ids) -> None:
 
 
 def _ensure_open(imp: PartnerImport) -> None:
-    if imp.status != ImportStatus.UPLOADED:
+    if imp.status == ImportStatus.IMPORTING:
+        raise Conflict("This import is running; its progress is on the import page.")
+    if not imp.open:
         raise Conflict("This import was already committed.")
 
 
@@ -660,7 +664,7 @@ def set_mapping(org, actor, imp: PartnerImport, mapping: dict[str, str]) -> Part
         errors["__all__"] = [f"Column {h!r} is mapped to two fields." for h in sorted(dupes)]
     if errors:
         raise ValidationFailed("The column mapping is not valid.", field_errors=errors)
-    audit.update_audited(org, actor, imp, {"mapping": mapping}, ("mapping",))
+    audit.update_audited(org, actor, imp, {"mapping": mapping, "error": ""}, ("mapping",))
     return imp
 
 
@@ -683,8 +687,19 @@ class Preview:
         return len(self.rows) - len(self.errors) - len(self.duplicates)
 
 
+def _missing_fields(imp: PartnerImport) -> list[str]:
+    return [importing.FIELDS[f][0] for f in importing.REQUIRED if f not in imp.mapping]
+
+
+def _mapping_refusal(missing: list[str]) -> ValidationFailed:
+    return ValidationFailed(
+        f"Map a column to {', '.join(missing)} first.",
+        field_errors={"mapping": [f"{m} is required." for m in missing]},
+    )
+
+
 def preview(org, imp: PartnerImport) -> Preview:
-    missing = [importing.FIELDS[f][0] for f in importing.REQUIRED if f not in imp.mapping]
+    missing = _missing_fields(imp)
     index = {h: i for i, h in enumerate(imp.headers)}
     columns = {f: index[h] for f, h in imp.mapping.items() if h in index}
     rows = [
@@ -702,31 +717,159 @@ def preview(org, imp: PartnerImport) -> Preview:
     return Preview(rows, importing.duplicates(rows, known), missing)
 
 
-@transaction.atomic
-def commit_import(org, actor, imp: PartnerImport, *, skip_duplicates: bool = False) -> int:
-    """Create every partner of the file, or none: refused while any row has an error."""
-    concurrency.lock(imp)
-    _ensure_open(imp)
-    result = preview(org, imp)
+def _refusal(result: Preview, skip_duplicates: bool) -> ValidationFailed | None:
+    """Why the file cannot be committed as it is (the first rows named, the rest counted)."""
     if result.missing:
-        raise ValidationFailed(
-            f"Map a column to {', '.join(result.missing)} first.",
-            field_errors={"mapping": [f"{m} is required." for m in result.missing]},
-        )
-    problems = {r.line: r.errors for r in result.errors}
+        return _mapping_refusal(result.missing)
+    problems = {r.line: list(r.errors) for r in result.errors}
     if result.duplicates and not skip_duplicates:
         for line, why in result.duplicates.items():
             problems.setdefault(line, []).append(f"Duplicate: {why}")
-    if problems:
-        raise ValidationFailed(
-            f"{len(problems)} row(s) have errors; nothing was imported.",
-            field_errors={f"line {line}": msgs for line, msgs in sorted(problems.items())},
+    if not problems:
+        return None
+    errors = tabular.ErrorList()
+    for line in sorted(problems):
+        errors.add(f"line {line}", *problems[line])
+    return ValidationFailed(
+        f"{len(problems)} row(s) have errors; nothing was imported.",
+        field_errors=errors.by_place(),
+    )
+
+
+def commit_import(
+    org, actor, imp: PartnerImport, *, skip_duplicates: bool = False, background=None
+) -> int:
+    """Create every partner of the file, once every row passed its checks (else none).
+
+    A file of up to ``INLINE_ROWS`` rows is checked and imported in this call (a refusal is
+    raised). A larger one goes to a background task at once, so the request stays short:
+    ``imp.status`` is then "importing" and ``imp.done`` of ``imp.total`` its progress; if
+    the task's check refuses the file, the import is open again with the reason in
+    ``imp.error``. ``background`` forces one or the other. Either way partners are written
+    in batches of ``BATCH_ROWS``, each in its own short transaction. Returns how many this
+    call created.
+    """
+    _ensure_open(imp)
+    if background is None:
+        background = imp.row_count > INLINE_ROWS
+    result = None
+    if background:
+        missing = _missing_fields(imp)
+        if missing:
+            raise _mapping_refusal(missing)
+        total = imp.row_count  # until the task has checked the rows
+    else:
+        result = preview(org, imp)
+        refusal = _refusal(result, skip_duplicates)
+        if refusal is not None:
+            raise refusal
+        total = len(result.rows) - len(result.duplicates)
+    with transaction.atomic():
+        locked = PartnerImport.objects.select_for_update().defer("rows").get(pk=imp.pk)
+        _ensure_open(locked)  # a commit of the same file started meanwhile
+        PartnerImport.objects.filter(pk=imp.pk).update(
+            status=ImportStatus.IMPORTING,
+            skip_duplicates=skip_duplicates,
+            total=total,
+            done=0,
+            error="",
+            updated_by=actor,
         )
+        imp.refresh_from_db(fields=PROGRESS_FIELDS)
+        audit.record_changes(
+            AuditAction.UPDATE,
+            org,
+            actor,
+            imp,
+            {"status": [locked.status, imp.status], "rows": imp.row_count},
+        )
+    if background:
+        transaction.on_commit(lambda: commit_import_task.enqueue(imp.pk, actor.pk))
+        return 0
+    return _create_partners(org, actor, imp, result)
+
+
+PROGRESS_FIELDS = ("status", "skip_duplicates", "total", "done", "error", "updated_by")
+
+
+@task()
+def commit_import_task(import_id: int, actor_id: int) -> int:
+    """The background half of ``commit_import``: the rows are checked again, then written."""
+    from django.contrib.auth import get_user_model
+
+    imp = PartnerImport.objects.select_related("organisation").get(pk=import_id)
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    with audit.context("task"):
+        try:
+            return _create_partners(imp.organisation, actor, imp)
+        except DomainError:
+            return 0  # recorded on the import, for its page and the API
+
+
+def _create_partners(org, actor, imp: PartnerImport, result: Preview | None = None) -> int:
+    """Write the checked rows batch by batch, then mark the import done and screen them."""
+    try:
+        if result is None:
+            result = preview(org, imp)
+            refusal = _refusal(result, imp.skip_duplicates)
+            if refusal is not None:
+                raise refusal
+        rows = [r for r in result.rows if r.line not in result.duplicates]
+        if imp.total != len(rows):
+            imp.total = len(rows)
+            PartnerImport.objects.filter(pk=imp.pk).update(total=imp.total)
+        ids: list[int] = []
+        for start in range(0, len(rows), BATCH_ROWS):
+            ids += _create_batch(org, actor, imp, rows[start : start + BATCH_ROWS], start)
+        with transaction.atomic():
+            imp.status = ImportStatus.COMMITTED
+            imp.created_count = imp.done = len(ids)
+            imp.skipped_count = len(result.duplicates)
+            imp.rows = []  # the partners now hold the data; the file's hash stays in the audit
+            imp.updated_by = actor
+            imp.save()
+            audit.record_changes(
+                AuditAction.CREATE,
+                org,
+                actor,
+                imp,
+                {
+                    "status": [ImportStatus.IMPORTING, ImportStatus.COMMITTED],
+                    "created": len(ids),
+                    "skipped_duplicates": sorted(result.duplicates),
+                    "file_sha256": imp.file_sha256,
+                },
+            )
+    except Exception as exc:
+        _stopped(imp, exc)
+        raise
+    transaction.on_commit(lambda: _screen_imported(org, ids))
+    return len(ids)
+
+
+def _stopped(imp: PartnerImport, exc: Exception) -> None:
+    """Record why a commit stopped; partners of batches already written stay."""
+    imp.refresh_from_db(fields=PROGRESS_FIELDS)
+    if isinstance(exc, DomainError):
+        message = exc.message
+    else:
+        message = "The import stopped on an unexpected error."
+    if imp.done:
+        message += (
+            f" The {imp.done:,} partners created before it stopped are in the registry; "
+            "commit again with duplicates skipped to import the rest."
+        )
+    status = ImportStatus.FAILED if imp.done else ImportStatus.UPLOADED
+    PartnerImport.objects.filter(pk=imp.pk).update(status=status, error=message[:2000])
+    imp.refresh_from_db(fields=PROGRESS_FIELDS)
+
+
+@transaction.atomic
+def _create_batch(org, actor, imp: PartnerImport, rows: list, start: int) -> list[int]:
+    """One batch of partners with their contacts and tiers, audited, and the progress."""
     contact_fields = ("contact_name", "contact_email", "contact_phone")
     partners, contacts = [], []
-    for row in result.rows:
-        if row.line in result.duplicates:
-            continue
+    for row in rows:
         v = {k: val for k, val in row.values.items() if k not in contact_fields}
         v.setdefault("status", PartnerStatus.ACTIVE)
         v = {k: val for k, val in v.items() if val is not None}
@@ -756,25 +899,10 @@ def commit_import(org, actor, imp: PartnerImport, *, skip_duplicates: bool = Fal
     )
     recompute_tiers(org, created)
     ids = [p.pk for p in created]
-    transaction.on_commit(lambda: _screen_imported(org, ids))
-    imp.status = ImportStatus.COMMITTED
-    imp.created_count = len(created)
-    imp.skipped_count = len(result.duplicates)
-    imp.rows = []  # the partners now hold the data; the file's hash stays in the audit trail
-    imp.updated_by = actor
-    imp.save()
-    audit.record_changes(
-        AuditAction.CREATE,
-        org,
-        actor,
-        imp,
-        {
-            "imported_partners": [p.pk for p in created],
-            "skipped_duplicates": sorted(result.duplicates),
-            "file_sha256": imp.file_sha256,
-        },
-    )
-    return len(created)
+    audit.record_changes(AuditAction.CREATE, org, actor, imp, {"imported_partners": ids})
+    imp.done = start + len(ids)
+    PartnerImport.objects.filter(pk=imp.pk).update(done=imp.done)
+    return ids
 
 
 # -- questionnaire templates -----------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("tiers/", views.tier_settings, name="tier_settings"),
     path("templates/", views.template_list, name="templates"),
     path("templates/<int:pk>/", views.template_detail, name="template"),

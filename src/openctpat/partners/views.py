@@ -15,9 +15,10 @@ from openctpat.core.errors import DomainError
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.pages import submit as _submit
+from openctpat.core.tabular import MAX_ERRORS, size_text
 from openctpat.profiles.models import EvidenceDocument
 
-from . import exports, services
+from . import exports, importing, services
 from .forms import (
     ActionForm,
     CertificationForm,
@@ -39,6 +40,7 @@ from .models import (
     BusinessPartner,
     Certification,
     FollowUpAction,
+    ImportStatus,
     PartnerContact,
     PartnerImport,
     Questionnaire,
@@ -374,17 +376,26 @@ def import_upload(request):
     if _submit(request, form, upload):
         return redirect("partners:import_detail", pk=made["imp"].pk)
     recent = PartnerImport.objects.for_org(request.org).defer("rows")[:10]
-    return render(request, "partners/import.html", {"form": form, "recent": recent})
+    context = {
+        "form": form,
+        "recent": recent,
+        "max_rows": f"{importing.LIMITS.max_rows:,}",
+        "max_size": size_text(importing.LIMITS.max_bytes),
+        "inline_rows": f"{services.INLINE_ROWS:,}",
+    }
+    return render(request, "partners/import.html", context)
 
 
 @org_view(Perm.CHANGE)
 def import_detail(request, pk):
     imp = _get(request, PartnerImport, pk)
-    if imp.status != "uploaded":
+    if imp.status == ImportStatus.COMMITTED:
         messages.info(request, f"This file was imported: {imp.created_count} partners.")
         return redirect("partners:list")
+    if imp.status == ImportStatus.IMPORTING:
+        return render(request, "partners/import_running.html", {"imp": imp})
     form = MappingForm(request.POST or None, headers=imp.headers, initial=imp.mapping)
-    commit_error = None
+    commit_error = imp.error or None
     if request.method == "POST" and request.POST.get("action") == "commit":
         try:
             created = services.commit_import(
@@ -396,6 +407,8 @@ def import_detail(request, pk):
         except DomainError as exc:
             commit_error = exc.message
         else:
+            if imp.status == ImportStatus.IMPORTING:  # a large file: the task carries on
+                return redirect("partners:import_detail", pk=pk)
             messages.success(request, f"{created} partners imported from {imp.file_name}.")
             return redirect("partners:list")
     elif _submit(
@@ -403,16 +416,28 @@ def import_detail(request, pk):
     ):
         return redirect("partners:import_detail", pk=pk)
     result = services.preview(request.org, imp)
+    errors, duplicates = result.errors, sorted(result.duplicates.items())
     context = {
         "imp": imp,
         "form": form,
         "preview": result,
-        "errors": result.errors[:500],
-        "duplicates": sorted(result.duplicates.items())[:500],
+        "errors": errors[:MAX_ERRORS],
+        "more_errors": max(len(errors) - MAX_ERRORS, 0),
+        "duplicates": duplicates[:MAX_ERRORS],
+        "more_duplicates": max(len(duplicates) - MAX_ERRORS, 0),
+        "duplicate_count": len(duplicates),
         "sample": imp.rows[:5],
         "commit_error": commit_error,
+        "inline_rows": services.INLINE_ROWS,
     }
     return render(request, "partners/import_detail.html", context)
+
+
+@org_view(Perm.CHANGE)
+def import_progress(request, pk):
+    """The progress of a background commit, polled by the import page every two seconds."""
+    imp = get_object_or_404(PartnerImport.objects.for_org(request.org).defer("rows"), pk=pk)
+    return render(request, "partners/_import_progress.html", {"imp": imp})
 
 
 # -- questionnaire templates -----------------------------------------------------------------

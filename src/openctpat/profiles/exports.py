@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from openctpat.accounts.models import Membership
 from openctpat.catalog.categories import CATEGORIES, category_name
-from openctpat.core import audit
+from openctpat.core import audit, tabular
 from openctpat.core.audit import Action
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.exports import record_export, xlsx_row
+from openctpat.core.tabular import cell_text
 
 from . import services
 from .models import Answer, AnswerStatus, EvidenceDocument, SecurityProfile
@@ -38,7 +39,9 @@ COLUMNS = [
 HEADERS = [name for name, _ in COLUMNS]
 EDITABLE = {"Status", "Narrative", "Owner (email)", "Due date", "N/A justification"}
 EDITABLE.add("Must N/A override reason")
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+IMPORT_LIMITS = tabular.Limits(
+    max_bytes=10 * 1024 * 1024, max_rows=2_000, max_columns=40, max_unzipped=50 * 1024 * 1024
+)
 
 
 def export_answers(profile: SecurityProfile):
@@ -136,15 +139,7 @@ class ImportResult:
     unchanged: int
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _parse_date(value, errors: list[str], row: int):
+def _parse_date(value, errors: tabular.ErrorList, where: str):
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
@@ -154,97 +149,26 @@ def _parse_date(value, errors: list[str], row: int):
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        errors.append(f"Row {row}: due date {value!r} is not a date (use YYYY-MM-DD).")
+        errors.add(where, f"due date {value!r} is not a date (use YYYY-MM-DD).")
         return None
 
 
-def import_xlsx(org, actor, profile: SecurityProfile, uploaded) -> ImportResult:
-    """Apply an edited workbook. Every row is checked first; one bad row saves nothing."""
-    from openpyxl import load_workbook
+NOT_A_WORKBOOK = (
+    "This is not a readable XLSX workbook. Export the profile to XLSX, edit that "
+    "file, and upload it again."
+)
 
-    if uploaded.size > MAX_IMPORT_BYTES:
-        raise ValidationFailed("The workbook is larger than 10 MB.")
-    uploaded.seek(0)
-    try:
-        wb = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise ValidationFailed(
-            "This is not a readable XLSX workbook. Export the profile to XLSX, edit that "
-            "file, and upload it again.",
-            field_errors={"file": ["Not a readable XLSX workbook."]},
-        ) from exc
-    if SHEET not in wb.sheetnames:
-        raise ValidationFailed(f"The workbook has no {SHEET!r} sheet.")
-    if INFO_SHEET in wb.sheetnames:
-        info = {
-            _cell_text(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(values_only=True) if r and r[0]
-        }
-        if str(info.get("Profile ID", profile.pk)) != str(profile.pk):
-            raise ValidationFailed(
-                "This workbook was exported from another security profile; "
-                "import it into the profile it came from."
-            )
-    rows = wb[SHEET].iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
-    if header[: len(HEADERS)] != HEADERS:
-        raise ValidationFailed(
-            "The Criteria sheet's columns are not the exported ones; export a fresh workbook."
-        )
-    answers = {a.criterion.criterion_id: a for a in export_answers(profile)}
-    members = {
-        m.user.email.lower(): m.user for m in Membership.objects.for_org(org).select_related("user")
-    }
-    by_label = {label.lower(): value for value, label in AnswerStatus.choices}
-    by_label.update({value: value for value in AnswerStatus.values})
-    errors: list[str] = []
-    planned: list[tuple[Answer, dict]] = []
-    seen: set[str] = set()
-    for number, raw in enumerate(rows, start=2):
-        values = dict(zip(HEADERS, list(raw) + [None] * len(HEADERS), strict=False))
-        cid = _cell_text(values["ID"])
-        if not cid and not any(values.values()):
-            continue
-        answer = answers.get(cid)
-        if answer is None:
-            errors.append(f"Row {number}: criterion {cid or '(blank)'} is not in this profile.")
-            continue
-        if cid in seen:
-            errors.append(f"Row {number}: criterion {cid} appears twice.")
-            continue
-        seen.add(cid)
-        status = by_label.get(_cell_text(values["Status"]).lower())
-        if status is None:
-            errors.append(
-                f"Row {number} ({cid}): status {values['Status']!r} is not one of "
-                f"{', '.join(AnswerStatus.labels)}."
-            )
-            continue
-        email = _cell_text(values["Owner (email)"]).lower()
-        if email and email not in members:
-            errors.append(f"Row {number} ({cid}): owner {email} is not a member.")
-            continue
-        fields = {
-            "status": status,
-            "narrative": _cell_text(values["Narrative"]),
-            "owner": members.get(email) if email else None,
-            "due_date": _parse_date(values["Due date"], errors, number),
-            "na_justification": _cell_text(values["N/A justification"]),
-            "must_override_reason": _cell_text(values["Must N/A override reason"]),
-        }
-        trial = Answer(criterion=answer.criterion, **fields)
-        try:
-            services.validate_answer(trial)
-        except ValidationFailed as exc:
-            errors.append(f"Row {number} ({cid}): {exc.message}")
-            continue
-        current = {k: getattr(answer, k) for k in fields}
-        if current != fields:
-            planned.append((answer, fields))
-    if errors:
-        raise ValidationFailed(
-            f"Nothing was imported: {len(errors)} row(s) have errors.",
-            field_errors={"rows": errors},
-        )
+
+def import_xlsx(org, actor, profile: SecurityProfile, uploaded) -> ImportResult:
+    """Apply an edited workbook. Every row is checked first; one bad row saves nothing.
+
+    The workbook is read row by row within ``IMPORT_LIMITS``; only the writes are in the
+    transaction.
+    """
+    with tabular.open_table(
+        uploaded, IMPORT_LIMITS, kinds=("xlsx",), unreadable=NOT_A_WORKBOOK
+    ) as table:
+        planned, answers = _planned_answers(org, profile, table)
     with transaction.atomic():
         for answer, fields in planned:
             services.update_answer(org, actor, answer, **fields)
@@ -256,6 +180,80 @@ def import_xlsx(org, actor, profile: SecurityProfile, uploaded) -> ImportResult:
             changes={"imported_xlsx": uploaded.name, "updated": len(planned)},
         )
     return ImportResult(updated=len(planned), unchanged=len(answers) - len(planned))
+
+
+def _planned_answers(org, profile: SecurityProfile, table: tabular.Table):
+    """The answers the workbook changes, with their new fields; or every bad row named."""
+    if SHEET not in table.sheet_names:
+        raise ValidationFailed(f"The workbook has no {SHEET!r} sheet.")
+    if INFO_SHEET in table.sheet_names:
+        info = {cell_text(r[0]): r[1] for _n, r in table.rows(INFO_SHEET) if len(r) > 1 and r[0]}
+        if str(info.get("Profile ID", profile.pk)) != str(profile.pk):
+            raise ValidationFailed(
+                "This workbook was exported from another security profile; "
+                "import it into the profile it came from."
+            )
+    rows = table.rows(SHEET)
+    first = next(rows, (1, []))
+    header = [cell_text(v) for v in first[1]] if first[0] == 1 else []
+    if header[: len(HEADERS)] != HEADERS:
+        raise ValidationFailed(
+            "The Criteria sheet's columns are not the exported ones; export a fresh workbook."
+        )
+    answers = {a.criterion.criterion_id: a for a in export_answers(profile)}
+    members = {
+        m.user.email.lower(): m.user for m in Membership.objects.for_org(org).select_related("user")
+    }
+    by_label = {label.lower(): value for value, label in AnswerStatus.choices}
+    by_label.update({value: value for value in AnswerStatus.values})
+    errors = tabular.ErrorList()
+    planned: list[tuple[Answer, dict]] = []
+    seen: set[str] = set()
+    for number, raw in rows:
+        values = dict(zip(HEADERS, list(raw) + [None] * len(HEADERS), strict=False))
+        cid = cell_text(values["ID"])
+        if not cid and not any(values.values()):
+            continue
+        answer = answers.get(cid)
+        if answer is None:
+            errors.add(f"Row {number}", f"criterion {cid or '(blank)'} is not in this profile.")
+            continue
+        if cid in seen:
+            errors.add(f"Row {number}", f"criterion {cid} appears twice.")
+            continue
+        seen.add(cid)
+        where = f"Row {number} ({cid})"
+        status = by_label.get(cell_text(values["Status"]).lower())
+        if status is None:
+            errors.add(
+                where,
+                f"status {values['Status']!r} is not one of {', '.join(AnswerStatus.labels)}.",
+            )
+            continue
+        email = cell_text(values["Owner (email)"]).lower()
+        if email and email not in members:
+            errors.add(where, f"owner {email} is not a member.")
+            continue
+        fields = {
+            "status": status,
+            "narrative": cell_text(values["Narrative"]),
+            "owner": members.get(email) if email else None,
+            "due_date": _parse_date(values["Due date"], errors, f"Row {number}"),
+            "na_justification": cell_text(values["N/A justification"]),
+            "must_override_reason": cell_text(values["Must N/A override reason"]),
+        }
+        trial = Answer(criterion=answer.criterion, **fields)
+        try:
+            services.validate_answer(trial)
+        except ValidationFailed as exc:
+            errors.add(where, exc.message)
+            continue
+        current = {k: getattr(answer, k) for k in fields}
+        if current != fields:
+            planned.append((answer, fields))
+    if errors:
+        raise errors.failed()
+    return planned, answers
 
 
 # -- PDF -------------------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 Columns: country,category,rating,indicator,source,source_url,source_date
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
 import pycountry
+
+from openctpat.core import tabular
+from openctpat.core.errors import ValidationFailed
 
 COLUMNS = ["country", "category", "rating", "indicator", "source", "source_url", "source_date"]
 CATEGORIES = {
@@ -22,6 +23,7 @@ CATEGORIES = {
 RATINGS = {"High", "Medium", "Low"}
 DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 MAX_ROWS = 20_000
+LIMITS = tabular.Limits(max_bytes=5 * 1024 * 1024, max_rows=MAX_ROWS, max_columns=20)
 
 
 @dataclass(frozen=True)
@@ -42,30 +44,35 @@ class ReferenceFileError(ValueError):
         self.rows = rows or []
 
 
-def parse(data: bytes) -> list[IndicatorRow]:
-    """Every row checked; any bad row refuses the whole file, naming each bad row."""
+def parse(source) -> list[IndicatorRow]:
+    """Every row checked; any bad row refuses the whole file, naming the first bad rows.
+
+    ``source`` is the file's bytes or an upload; it is read within ``LIMITS``.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReferenceFileError(f"The file is not UTF-8 text (byte {exc.start}).") from exc
-    if "\x00" in text:
-        raise ReferenceFileError("The file contains NUL characters; it is not a CSV text file.")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
+        with tabular.open_table(
+            source, LIMITS, kinds=("csv",), encodings=("utf-8-sig",), name=""
+        ) as table:
+            return _rows(table.rows())
+    except ValidationFailed as exc:  # the file itself: too large, not text, too many rows
+        raise ReferenceFileError(exc.message) from exc
+
+
+def _rows(reader) -> list[IndicatorRow]:
+    first = next(reader, None)
+    if first is None:
         raise ReferenceFileError("The file is empty.")
-    if [h.strip() for h in header] != COLUMNS:
+    number, header = first
+    if number != 1 or [h.strip() for h in header] != COLUMNS:
         raise ReferenceFileError(f"Row 1: the header must be exactly {','.join(COLUMNS)}.")
     rows: list[IndicatorRow] = []
-    errors: list[str] = []
+    errors = tabular.ErrorList()
     seen: set[tuple[str, str, str]] = set()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in reader:
         if not any(cell.strip() for cell in raw):
             continue
-        if number > MAX_ROWS:
-            raise ReferenceFileError(f"More than {MAX_ROWS} rows.")
         if len(raw) != len(COLUMNS):
-            errors.append(f"Row {number}: {len(raw)} columns instead of {len(COLUMNS)}.")
+            errors.add(f"Row {number}", f"{len(raw)} columns instead of {len(COLUMNS)}.")
             continue
         row = IndicatorRow(*(cell.strip() for cell in raw))
         problems = []
@@ -86,12 +93,12 @@ def parse(data: bytes) -> list[IndicatorRow]:
             problems.append("duplicate of an earlier row")
         seen.add(key)
         if problems:
-            errors.append(f"Row {number}: " + "; ".join(problems) + ".")
+            errors.add(f"Row {number}", "; ".join(problems) + ".")
         else:
             rows.append(IndicatorRow(**{**row.__dict__, "country": row.country.upper()}))
     if errors:
         raise ReferenceFileError(
-            f"Nothing was imported: {len(errors)} row(s) have errors.", rows=errors
+            f"Nothing was imported: {errors.total:,} row(s) have errors.", rows=errors.messages()
         )
     if not rows:
         raise ReferenceFileError("The file has no indicator rows.")

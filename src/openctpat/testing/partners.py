@@ -1,6 +1,7 @@
 """Factories for business partners, certifications, templates, questionnaires and actions."""
 
 import datetime
+import hashlib
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,6 +102,20 @@ def make_item(org):
 def make_action(org):
     partner = make_partner(org)
     return services.create_action(org, owner_of(org), partner, title="Install CCTV at the dock")
+
+
+COUNTRIES = ("CN", "VN", "MX", "IN", "DE", "TR", "BD", "CO")
+
+
+def partner_csv(count: int, bad: int = 0) -> bytes:
+    """``count`` distinct, valid partners (no two similar names), the first ``bad`` of them
+    in an unknown country."""
+    lines = ["Legal name,Type,Country,Contact email"]
+    for i in range(count):
+        word = hashlib.sha256(str(i).encode()).hexdigest()[:12]
+        country = "Atlantis" if i < bad else COUNTRIES[i % len(COUNTRIES)]
+        lines.append(f"{word} Trading,Supplier,{country},ops@{word}.test")
+    return ("\n".join(lines) + "\n").encode()
 
 
 def make_import(org, csv_text: str = SMALL_CSV):

@@ -61,3 +61,31 @@ def make_action(org):
 def make_reference_set(org):
     upload = SimpleUploadedFile("indicators.csv", INDICATORS_CSV.encode())
     return services.import_indicators(org, owner_of(org), upload)
+
+
+LANE_HEADER = "lane,position,node_type,mode,name,country,activities"
+LANE_PARTIES = (  # one lane's parties, in order
+    ("supplier", "", "stuffing;sealing"),
+    ("consolidator", "", "stuffing;storage;document_handling"),
+    ("origin_port", "", "storage"),
+    ("carrier_leg", "sea", "transport"),
+    ("destination_port", "", "storage"),
+    ("customs_broker", "", "document_handling;shipping_data"),
+    ("carrier_leg", "highway", "transport;sealing"),
+    ("warehouse", "", "storage"),
+)
+LANE_COUNTRIES = ("CN", "VN", "MX", "IN", "DE", "TR", "BD", "PK", "CO", "IR")
+
+
+def lanes_csv(count: int, bad: int = 0) -> bytes:
+    """A lane file of ``count`` parties, lanes of eight in ten countries; the first ``bad``
+    rows name an unknown party type. Every other row leaves its position blank."""
+    lines = [LANE_HEADER]
+    for i in range(count):
+        node_type, mode, activities = LANE_PARTIES[i % len(LANE_PARTIES)]
+        node_type = "teleporter" if i < bad else node_type
+        lane = i // len(LANE_PARTIES)
+        position = i % len(LANE_PARTIES) + 1 if i % 2 else ""
+        country = LANE_COUNTRIES[lane % len(LANE_COUNTRIES)]
+        lines.append(f"Lane {lane},{position},{node_type},{mode},Party {i},{country},{activities}")
+    return ("\n".join(lines) + "\n").encode()

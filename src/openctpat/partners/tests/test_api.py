@@ -195,7 +195,9 @@ def test_import_over_the_api(org_a):
         "importable": 3,
         "missing_fields": [],
         "errors": [],
+        "more_errors": 0,
         "duplicates": [],
+        "more_duplicates": 0,
     }
     bad = api.put(f"/api/v1/partner-imports/{imp['id']}/mapping", {"mapping": {"duns": "Nope"}})
     assert bad.status_code == 422
