@@ -822,6 +822,7 @@ def _create_partners(org, actor, imp: PartnerImport, result: Preview | None = No
         for start in range(0, len(rows), BATCH_ROWS):
             ids += _create_batch(org, actor, imp, rows[start : start + BATCH_ROWS], start)
         with transaction.atomic():
+            concurrency.lock(imp)
             imp.status = ImportStatus.COMMITTED
             imp.created_count = imp.done = len(ids)
             imp.skipped_count = len(result.duplicates)

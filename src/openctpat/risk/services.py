@@ -174,6 +174,10 @@ def ensure_draft(assessment: Assessment) -> None:
     sign-off and an edit never interleave.
     """
     concurrency.lock(assessment)
+    refuse_frozen(assessment)
+
+
+def refuse_frozen(assessment: Assessment) -> None:
     if assessment.is_frozen:
         raise Conflict(
             "This assessment is signed off and read-only; start next year's as a copy of it."
@@ -875,10 +879,11 @@ def import_lanes_csv(org, actor, assessment: Assessment, uploaded) -> dict:
     threat and vulnerability rows are brought in line once for the whole file, so the
     transaction is short (a 2,000-row file, the most accepted, in about a second).
     """
-    ensure_draft(assessment)
+    refuse_frozen(assessment)  # before reading the file; checked again under the lock
     data = tabular.read_upload(uploaded, LANE_LIMITS.max_bytes)
     planned = _planned_lanes(org, data)
     with transaction.atomic():
+        ensure_draft(assessment)
         result = _write_lanes(org, actor, assessment, planned)
         audit.record(
             AuditAction.UPDATE,
