@@ -1,47 +1,11 @@
-"""Running threads against the test database the way processes use the real one."""
+"""Threads in tests: each with its own database connection, as processes have.
 
-import contextlib
-import os
-import sqlite3
-import tempfile
+The SQLite test database is a file (settings.test), so threads lock it as the app's do.
+"""
+
 import threading
 
-from django.db import connection, connections
-
-
-@contextlib.contextmanager
-def database_for_threads():
-    """Let the threads of a transactional test write at the same time, as processes do.
-
-    On PostgreSQL there is nothing to do. SQLite's in-memory test database is in
-    shared-cache mode, where a writer that finds the database locked fails at once
-    ("database table is locked") instead of waiting up to ``timeout`` as it does on the
-    file the app uses. For the block, the test database is a copy of it in a temporary
-    file, opened with the app's settings (WAL, IMMEDIATE transactions, 20 s timeout).
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings = connection.settings_dict
-    memory_name = settings["NAME"]
-    keeper = sqlite3.connect(memory_name, uri=True)  # keeps the in-memory database alive
-    handle, path = tempfile.mkstemp(prefix="ctpat-threads-", suffix=".sqlite3")
-    os.close(handle)
-    try:
-        connection.ensure_connection()
-        copy = sqlite3.connect(path)
-        connection.connection.backup(copy)
-        copy.close()
-        settings["NAME"] = path
-        connection.close()  # now closes for real: the next query opens the file
-        yield
-    finally:
-        connection.close()
-        settings["NAME"] = memory_name
-        keeper.close()
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path + suffix)
+from django.db import connections
 
 
 class Worker(threading.Thread):

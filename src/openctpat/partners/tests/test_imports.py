@@ -17,7 +17,7 @@ from openctpat.testing import make_org, owner_of, token_for
 from openctpat.testing.api import ApiClient
 from openctpat.testing.files import MB, csv_rows, measure, zip_bomb_xlsx
 from openctpat.testing.partners import partner_csv
-from openctpat.testing.threads import Worker, database_for_threads
+from openctpat.testing.threads import Worker
 
 TOO_MANY_ROWS = "The file has more than 20,000 rows; split it into files of at most 20,000 rows."
 
@@ -182,41 +182,38 @@ def test_a_file_the_task_refuses_is_open_again_with_the_reason(
 def test_another_organisations_writes_succeed_during_a_large_import(monkeypatch):
     """The import commits batch by batch: between and during its batches another
     organisation's writes get through in well under SQLite's 20 s lock timeout."""
-    with database_for_threads():
-        alpha, bravo = make_org("Alpha Imports LLC"), make_org("Bravo Logistics GmbH")
-        monkeypatch.setattr(services, "BATCH_ROWS", 100)
-        imp = services.start_import(alpha, owner_of(alpha), upload(partner_csv(800)))
-        first_batch, other_wrote = threading.Event(), threading.Event()
-        create_batch = services._create_batch
+    alpha, bravo = make_org("Alpha Imports LLC"), make_org("Bravo Logistics GmbH")
+    monkeypatch.setattr(services, "BATCH_ROWS", 100)
+    imp = services.start_import(alpha, owner_of(alpha), upload(partner_csv(800)))
+    first_batch, other_wrote = threading.Event(), threading.Event()
+    create_batch = services._create_batch
 
-        def paused_after_first_batch(*args, **kwargs):
-            ids = create_batch(*args, **kwargs)  # committed: its transaction has ended
-            if not first_batch.is_set():
-                first_batch.set()
-                other_wrote.wait(30)
-            return ids
+    def paused_after_first_batch(*args, **kwargs):
+        ids = create_batch(*args, **kwargs)  # committed: its transaction has ended
+        if not first_batch.is_set():
+            first_batch.set()
+            other_wrote.wait(30)
+        return ids
 
-        monkeypatch.setattr(services, "_create_batch", paused_after_first_batch)
-        importer = Worker(
-            lambda: services.commit_import(alpha, owner_of(alpha), imp, background=True)
-        )
-        importer.start()
-        assert first_batch.wait(60), "the import did not start"
-        bravo_owner = owner_of(bravo)
+    monkeypatch.setattr(services, "_create_batch", paused_after_first_batch)
+    importer = Worker(lambda: services.commit_import(alpha, owner_of(alpha), imp, background=True))
+    importer.start()
+    assert first_batch.wait(60), "the import did not start"
+    bravo_owner = owner_of(bravo)
+    started = time.perf_counter()
+    partner = services.create_partner(
+        bravo, bravo_owner, legal_name="Bravo Supplier", partner_type="supplier", country="DE"
+    )
+    waits = [time.perf_counter() - started]
+    during = PartnerImport.objects.get(pk=imp.pk)
+    other_wrote.set()
+    while importer.is_alive():  # and while the next batches are written
         started = time.perf_counter()
-        partner = services.create_partner(
-            bravo, bravo_owner, legal_name="Bravo Supplier", partner_type="supplier", country="DE"
-        )
-        waits = [time.perf_counter() - started]
-        during = PartnerImport.objects.get(pk=imp.pk)
-        other_wrote.set()
-        while importer.is_alive():  # and while the next batches are written
-            started = time.perf_counter()
-            services.update_partner(bravo, bravo_owner, partner, notes=f"write {len(waits)}")
-            waits.append(time.perf_counter() - started)
-        importer.outcome()
-        assert during.status == "importing" and 0 < during.done < during.total == 800
-        assert max(waits) < 5, waits
-        imp.refresh_from_db()
-        assert (imp.status, imp.created_count) == ("committed", 800)
-        assert BusinessPartner.objects.for_org(bravo).count() == 1
+        services.update_partner(bravo, bravo_owner, partner, notes=f"write {len(waits)}")
+        waits.append(time.perf_counter() - started)
+    importer.outcome()
+    assert during.status == "importing" and 0 < during.done < during.total == 800
+    assert max(waits) < 5, waits
+    imp.refresh_from_db()
+    assert (imp.status, imp.created_count) == ("committed", 800)
+    assert BusinessPartner.objects.for_org(bravo).count() == 1

@@ -18,7 +18,7 @@ from openctpat.risk.models import LaneNode, ReferenceSet
 from openctpat.testing import make_org, owner_of, token_for
 from openctpat.testing.files import csv_rows, measure
 from openctpat.testing.risk import LANE_HEADER, lanes_csv, make_assessment
-from openctpat.testing.threads import Worker, database_for_threads
+from openctpat.testing.threads import Worker
 
 INDICATOR_HEADER = "country,category,rating,indicator,source,source_url,source_date"
 
@@ -154,24 +154,23 @@ def test_reference_files_over_the_limit_are_refused_and_their_errors_capped(org_
 def test_another_organisations_writes_succeed_during_the_largest_lane_import():
     """The 2,000-row import holds the write lock only for its bulk writes: another
     organisation writing at the same time waits a moment, never SQLite's 20 s timeout."""
-    with database_for_threads():
-        alpha, bravo = make_org("Alpha Imports LLC"), make_org("Bravo Logistics GmbH")
-        assessment = make_assessment(alpha)
-        theirs = make_assessment(bravo)
-        data = lanes_csv(2000)
-        importer = Worker(
-            lambda: services.import_lanes_csv(alpha, owner_of(alpha), assessment, upload(data))
-        )
-        bravo_owner = owner_of(bravo)
-        importer.start()
-        waits = []
-        while importer.is_alive() or not waits:
-            started = time.perf_counter()
-            services.create_lane(bravo, bravo_owner, theirs, name=f"Lane {len(waits)}")
-            waits.append(time.perf_counter() - started)
-        assert importer.outcome() == {"lanes_created": 250, "nodes_created": 2000}
-        assert max(waits) < 10, waits
-        assert theirs.lanes.count() == len(waits)
+    alpha, bravo = make_org("Alpha Imports LLC"), make_org("Bravo Logistics GmbH")
+    assessment = make_assessment(alpha)
+    theirs = make_assessment(bravo)
+    data = lanes_csv(2000)
+    importer = Worker(
+        lambda: services.import_lanes_csv(alpha, owner_of(alpha), assessment, upload(data))
+    )
+    bravo_owner = owner_of(bravo)
+    importer.start()
+    waits = []
+    while importer.is_alive() or not waits:
+        started = time.perf_counter()
+        services.create_lane(bravo, bravo_owner, theirs, name=f"Lane {len(waits)}")
+        waits.append(time.perf_counter() - started)
+    assert importer.outcome() == {"lanes_created": 250, "nodes_created": 2000}
+    assert max(waits) < 10, waits
+    assert theirs.lanes.count() == len(waits)
 
 
 def test_the_lane_header_is_the_documented_one():
