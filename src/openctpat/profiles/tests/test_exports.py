@@ -142,3 +142,15 @@ def test_formula_like_text_round_trips_unchanged(org_a):
     assert cell.data_type == "s" and cell.quotePrefix
     upload = SimpleUploadedFile("profile.xlsx", data)
     assert exports.import_xlsx(org_a, owner, profile, upload).updated == 0
+
+
+def test_a_workbook_of_many_bad_rows_is_refused_with_a_capped_error_list(org_a, profile):
+    wb = workbook(exports.build_xlsx(profile))
+    ws = wb[exports.SHEET]
+    for n in range(300):
+        ws.append([f"99.{n}", "", "", "", "Meets"])
+    with pytest.raises(ValidationFailed) as refused:
+        exports.import_xlsx(org_a, owner_of(org_a), profile, as_upload(wb))
+    rows = refused.value.field_errors["rows"]
+    assert len(rows) == 101
+    assert rows[-1] == "…and 200 more rows with errors."
