@@ -264,3 +264,24 @@ class TestTheSuitesLockGuard:
             lock(partner)
         with pytest.raises(AssertionError), transaction.atomic():
             partner.save()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_stale_organisation_settings_form_is_refused(client):
+    org = make_org("Settings Imports")
+    client.force_login(owner_of(org))
+    page = client.get(reverse("accounts:organisation"))
+    form = page.context["form"]
+    data = {
+        name: value
+        for name, value in ((f.html_name, f.value()) for f in form)
+        if value not in (None, [])
+    }
+    data["ior_number"] = "MINE-1"
+    from openctpat.accounts.services import update_organisation
+
+    update_organisation(org, owner_of(org), ior_number="THEIRS-1")  # another owner, meanwhile
+    refused = client.post(reverse("accounts:organisation"), data)
+    assert refused.status_code == 409
+    org.refresh_from_db()
+    assert org.ior_number == "THEIRS-1"

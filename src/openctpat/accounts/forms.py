@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from openctpat.core.concurrency import version_of
 from openctpat.core.ctpat import EntityType
 
 from .models import Membership, Organisation, User
@@ -46,12 +47,16 @@ class OrganisationForm(forms.ModelForm):
         label="CTPAT entity types held",
     )
 
+    # The version the form was filled from: saving over a newer edit is refused (409).
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     class Meta:
         model = Organisation
         fields = list(ORGANISATION_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial["version"] = version_of(self.instance)
         self.fields["pcso"].queryset = User.objects.filter(
             memberships__organisation=self.instance
         ).order_by("email")

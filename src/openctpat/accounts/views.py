@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
+from openctpat.core import concurrency
 from openctpat.core.client_address import client_ip
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org, safe_next
+from openctpat.core.pages import get_for_org, safe_next, show_stale_edit
 from openctpat.core.throttle import Throttle
 
 from . import mfa, services
@@ -80,8 +81,11 @@ def organisation_settings(request):
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in form.Meta.fields}
             form.instance.refresh_from_db()  # the service applies and audits the change
+            concurrency.expect(org, request.POST.get("version"), check_now=False)
             try:
                 services.update_organisation(org, request.user, **data)
+            except concurrency.StaleEdit as exc:
+                show_stale_edit(request, form, exc)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
