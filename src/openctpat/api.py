@@ -18,34 +18,9 @@ from openctpat.profiles.api import router as profiles_router
 from openctpat.risk.api import router as risk_router
 from openctpat.screening.api import router as screening_router
 
-api = NinjaAPI(
-    title="OpenCTPAT API",
-    version="1",
-    description=(
-        "Run a CTPAT program over HTTP. Authenticate with a personal API token "
-        "(`Authorization: Bearer ctpat_...`) or a signed-in browser session. "
-        'Every error has the shape `{"error": {"code", "message", "fields"}}`; '
-        'lists take `limit` and `offset` and return `{"items", "count"}`. '
-        "An object's answers carry an `ETag`; send it back as `If-Match` with a change and "
-        "the change is refused with 409 (code `stale`, the stored values in `current`) if "
-        "someone else changed the object since you read it."
-    ),
-    auth=[TokenAuth(), SessionAuth()],
-    urls_namespace="api",
-)
-api.add_router("/", accounts_router)
-api.add_router("/audit", audit_router)
-api.add_router("/catalog", catalog_router)
-api.add_router("/", profiles_router)
-api.add_router("/risk", risk_router)
-api.add_router("/", partners_router)
-api.add_router("/", screening_router)
-api.add_router("/", inspections_router)
-api.add_router("/", inspection_exports_router)
-
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None, **extra):
-    return api.create_response(
+    return api.create_response(  # the one renderer every API instance shares
         request,
         {"error": {"code": code, "message": message, "fields": fields or {}, **extra}},
         status=status,
@@ -60,19 +35,16 @@ def _field_errors(errors) -> dict[str, list[str]]:
     return fields
 
 
-@api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     return error(
         request, 422, "validation_error", "The request is not valid.", _field_errors(exc.errors)
     )
 
 
-@api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return error(request, 401, "not_authenticated", "Authentication required.")
 
 
-@api.exception_handler(HttpError)
 def on_http_error(request, exc):
     codes = {
         400: "bad_request",
@@ -86,7 +58,6 @@ def on_http_error(request, exc):
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
-@api.exception_handler(StaleEdit)
 def on_stale_edit(request, exc):
     """409 with the row as it is now, so the client can redo its change on top of it."""
     response = error(request, 409, exc.code, exc.message, exc.field_errors, current=exc.current)
@@ -94,16 +65,58 @@ def on_stale_edit(request, exc):
     return response
 
 
-@api.exception_handler(DomainError)
 def on_domain_error(request, exc):
     return error(request, exc.status, exc.code, exc.message, exc.field_errors)
 
 
-@api.exception_handler(Http404)
 def on_not_found(request, exc):
     return error(request, 404, "not_found", "Not found.")
 
 
-@api.exception_handler(DjangoPermissionDenied)
 def on_forbidden(request, exc):
     return error(request, 403, "permission_denied", str(exc) or "Permission denied.")
+
+
+HANDLERS = {
+    ValidationError: on_validation_error,
+    AuthenticationError: on_auth_error,
+    HttpError: on_http_error,
+    StaleEdit: on_stale_edit,
+    DomainError: on_domain_error,
+    Http404: on_not_found,
+    DjangoPermissionDenied: on_forbidden,
+}
+
+
+def build_api(**kwargs) -> NinjaAPI:
+    """A NinjaAPI with the app's authentication and its one error shape."""
+    built = NinjaAPI(
+        title="OpenCTPAT API",
+        version="1",
+        description=(
+            "Run a CTPAT program over HTTP. Authenticate with a personal API token "
+            "(`Authorization: Bearer ctpat_...`) or a signed-in browser session. "
+            'Every error has the shape `{"error": {"code", "message", "fields"}}`; '
+            'lists take `limit` and `offset` and return `{"items", "count"}`. '
+            "An object's answers carry an `ETag`; send it back as `If-Match` with a change and "
+            "the change is refused with 409 (code `stale`, the stored values in `current`) if "
+            "someone else changed the object since you read it."
+        ),
+        auth=[TokenAuth(), SessionAuth()],
+        **kwargs,
+    )
+    for exc_class, handler in HANDLERS.items():
+        built.add_exception_handler(exc_class, handler)
+    return built
+
+
+api = build_api(urls_namespace="api")
+api.add_router("/", accounts_router)
+api.add_router("/audit", audit_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/", profiles_router)
+api.add_router("/risk", risk_router)
+api.add_router("/", partners_router)
+api.add_router("/", screening_router)
+api.add_router("/", inspections_router)
+api.add_router("/", inspection_exports_router)

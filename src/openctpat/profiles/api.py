@@ -16,7 +16,7 @@ from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 
-from . import exports, services
+from . import exports, resources, services
 from .models import (
     AnnualReview,
     Answer,
@@ -24,37 +24,13 @@ from .models import (
     EvidenceDocument,
     SecurityProfile,
     Site,
-    SiteType,
 )
 
 router = Router(tags=["security profiles"])
+resources.sites.add_to(router, __name__)
 
 
 # -- schemas ---------------------------------------------------------------------------------
-class SiteIn(StrictInput):
-    name: str = Field(..., min_length=1, max_length=200)
-    address: str = Field("", max_length=2000)
-    country: str = Field(..., min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
-    site_type: SiteType
-
-
-class SitePatch(StrictInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    address: str | None = Field(None, max_length=2000)
-    country: str | None = Field(None, min_length=2, max_length=2)
-    site_type: SiteType | None = None
-
-
-class SiteOut(Schema):
-    id: int
-    name: str
-    address: str
-    country: str
-    site_type: SiteType
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-
-
 class ProfileIn(StrictInput):
     entity_type: EntityType
     site_id: StrictId | None = None
@@ -301,41 +277,6 @@ def _form_date(value: str, field_name: str) -> datetime.date | None:
         raise ValidationFailed(
             "Use an ISO date: YYYY-MM-DD.", field_errors={field_name: ["Use YYYY-MM-DD."]}
         ) from None
-
-
-# -- sites -----------------------------------------------------------------------------------
-@router.get("/sites", response=responses({200: list[SiteOut]}), tags=["sites"])
-@paginate(Pagination)
-def list_sites(request):
-    require(request, Perm.VIEW)
-    return Site.objects.for_org(request.org)
-
-
-@router.post("/sites", response=responses({201: SiteOut}), tags=["sites"])
-def create_site(request, payload: SiteIn):
-    require(request, Perm.CHANGE)
-    return Status(201, services.create_site(request.org, request.user, **payload.dict()))
-
-
-@router.get("/sites/{site_id}", response=responses({200: SiteOut}), tags=["sites"])
-def get_site(request, site_id: Id):
-    require(request, Perm.VIEW)
-    return _site(request, site_id)
-
-
-@router.patch("/sites/{site_id}", response=responses({200: SiteOut}), tags=["sites"])
-def update_site(request, site_id: Id, payload: SitePatch):
-    require(request, Perm.CHANGE)
-    site = _site(request, site_id)
-    data = payload.given()
-    return services.update_site(request.org, request.user, site, **data)
-
-
-@router.delete("/sites/{site_id}", response=responses({204: None}), tags=["sites"])
-def delete_site(request, site_id: Id):
-    require(request, Perm.CHANGE)
-    services.delete_site(request.org, request.user, _site(request, site_id))
-    return Status(204, None)
 
 
 # -- profiles --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import resources, views
 
 app_name = "profiles"
 urlpatterns = [
@@ -22,9 +22,7 @@ urlpatterns = [
         name="answer_unlink",
     ),
     path("answers/<int:pk>/comments/", views.answer_comment, name="answer_comment"),
-    path("sites/", views.site_list, name="site_list"),
-    path("sites/<int:pk>/", views.site_edit, name="site_edit"),
-    path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
+    *resources.sites.urlpatterns(),
     path("evidence/", views.evidence_list, name="evidence_list"),
     path("evidence/<int:pk>/", views.evidence_detail, name="evidence"),
     path("evidence/<int:pk>/v/<int:number>/file", views.evidence_download, name="evidence_file"),

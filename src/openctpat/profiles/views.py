@@ -25,7 +25,6 @@ from .forms import (
     FileForm,
     LinkEvidenceForm,
     ProfileCreateForm,
-    SiteForm,
     apply_domain_error,
 )
 from .models import (
@@ -35,7 +34,6 @@ from .models import (
     EvidenceDocument,
     ReviewStatus,
     SecurityProfile,
-    Site,
 )
 
 
@@ -53,44 +51,6 @@ def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-# -- sites -----------------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def site_list(request):
-    form = SiteForm(request.POST or None)
-    if request.method == "POST":
-        _require_change(request)
-        if form.is_valid():
-            try:
-                site = services.create_site(request.org, request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, f"Site {site.name} added.")
-                return redirect("profiles:site_list")
-    page = Paginator(Site.objects.for_org(request.org), 50).get_page(request.GET.get("page"))
-    return render(request, "profiles/sites.html", {"form": form, "page": page, "query": ""})
-
-
-@org_view(Perm.CHANGE)
-def site_edit(request, pk):
-    site = get_for_org(request, Site, pk)
-    initial = {k: getattr(site, k) for k in services.SITE_FIELDS}
-    form = SiteForm(request.POST or None, initial=initial, instance=site)
-    if submit(request, form, lambda d: services.update_site(request.org, request.user, site, **d)):
-        messages.success(request, "Site saved.")
-        return redirect("profiles:site_list")
-    return render(request, "profiles/site_edit.html", {"form": form, "site": site})
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def site_delete(request, pk):
-    site = get_for_org(request, Site, pk)
-    services.delete_site(request.org, request.user, site)
-    messages.success(request, f"Site {site.name} deleted.")
-    return redirect("profiles:site_list")
 
 
 # -- profiles --------------------------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""The security-profile app's plain resources: declared once, pages and API from core."""
+
+from openctpat.core.resources import Api, Page, Resource
+
+from . import services
+from .forms import SiteForm
+from .models import Site
+from .schemas import SiteIn, SiteOut, SitePatch
+
+sites = Resource(
+    model=Site,
+    name="site",
+    create=services.create_site,
+    update=services.update_site,
+    delete=services.delete_site,
+    form=SiteForm,
+    pages={
+        "list": Page("sites/", "profiles:site_list", "profiles/sites.html"),
+        "edit": Page("sites/<int:pk>/", "profiles:site_edit", "profiles/site_edit.html"),
+        "delete": Page("sites/<int:pk>/delete/", "profiles:site_delete"),
+    },
+    after_save="list",
+    messages={"created": "Site {obj.name} added.", "saved": "Site saved."},
+    api=Api(
+        list_path="/sites",
+        detail_path="/sites/{site_id}",
+        out=SiteOut,
+        create_in=SiteIn,
+        patch_in=SitePatch,
+        tags=["sites"],
+    ),
+    factory="openctpat.testing.profiles.make_site",
+    payload=lambda org, n: {"name": f"Dock {n}", "country": "US", "site_type": "warehouse"},
+    patch={"address": "1 Harbour Road"},
+)

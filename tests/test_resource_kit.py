@@ -1,0 +1,67 @@
+"""The resource kit catches what it claims to: each broken resource fails its check, and
+the same check passes on a correct declaration."""
+
+import unittest
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from openctpat.profiles import resources
+from openctpat.testing.resources import ResourceTestCase
+
+from .kit import broken
+
+# The kit's cases run as the suite's own do, each class in a transaction it rolls back, so
+# the test itself must not hold one open.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+TEMPLATES = [
+    {
+        **settings.TEMPLATES[0],
+        "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(broken.__file__).parent / "templates"],
+    }
+]
+
+
+def run_kit(resource, *checks) -> unittest.TestResult:
+    case = type("Case", (ResourceTestCase,), {"resource": resource})
+    suite = unittest.TestSuite(case(name) for name in checks)
+    result = unittest.TestResult()
+    with override_settings(ROOT_URLCONF="tests.kit.broken", TEMPLATES=TEMPLATES):
+        suite.run(result)
+    return result
+
+
+def failed(result) -> list[str]:
+    return [str(test) for test, _trace in result.failures + result.errors]
+
+
+TENANCY = ("test_pages_of_another_organisation_are_404", "test_api_of_another_organisation_is_404")
+
+
+def test_a_resource_not_scoped_to_the_organisation_fails_the_tenancy_checks():
+    result = run_kit(broken.unscoped, *TENANCY)
+    assert len({name.split(" ")[0] for name in failed(result)}) == 2, failed(result)
+
+
+def test_a_resource_that_lets_a_viewer_write_fails_the_role_checks():
+    checks = ("test_api_create_by_role", "test_api_update_by_role", "test_api_delete_by_role")
+    result = run_kit(broken.viewer_writes, *checks)
+    assert {f.split(" ")[0] for f in failed(result)} == set(checks), failed(result)
+    assert any("viewer" in f for f in failed(result))
+    # The pages refuse a read-only role whatever the declaration says (core.pages.submit).
+    assert not failed(run_kit(broken.viewer_writes, "test_page_create_by_role"))
+
+
+def test_a_per_object_list_page_with_an_n_plus_1_fails_the_budget():
+    result = run_kit(broken.n_plus_one, "test_list_query_budget")
+    assert failed(result), "the N+1 went unnoticed"
+    assert "N+1" in "".join(trace for _t, trace in result.failures)
+
+
+def test_the_same_checks_pass_on_correct_declarations():
+    assert not failed(run_kit(resources.sites, *TENANCY, "test_api_create_by_role"))
+    assert not failed(run_kit(broken.fixed_contacts, "test_list_query_budget"))
