@@ -20,6 +20,7 @@ from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
 from openctpat.core.errors import NotFound, invalid
 from openctpat.core.models import ActionStatus
+from openctpat.core.orgsettings import SettingsPages
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
@@ -719,16 +720,14 @@ def _incident(request, pk) -> Incident:
 
 
 # -- settings --------------------------------------------------------------------------------
-@router.get("/inspection-settings", response=responses({200: InspectionSettingsOut}))
-def get_inspection_settings(request):
-    require(request, Perm.VIEW)
-    return services.settings_for(request.org)
-
-
-@router.patch("/inspection-settings", response=responses({200: InspectionSettingsOut}))
-def update_inspection_settings(request, payload: InspectionSettingsPatch):
-    require(request, Perm.MANAGE_ORGANISATION)
-    return services.update_settings(request.org, request.user, **payload.given())
+SettingsPages(
+    settings=services.SETTINGS,
+    out=InspectionSettingsOut,
+    patch_in=InspectionSettingsPatch,
+    api_path="/inspection-settings",
+    names={"get": "get_inspection_settings", "update": "update_inspection_settings"},
+    example={"cbp_report_hours": 12},
+).add_to(router, __name__)
 
 
 # -- checklists ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member, clean_text, create_audited, refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from openctpat.core.models import ActionStatus
+from openctpat.core.orgsettings import OrgSettings
 from openctpat.core.reminders import owner_emails
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument, Site
@@ -135,24 +136,21 @@ def _require_owner(role: str, what: str) -> None:
 
 
 # -- settings --------------------------------------------------------------------------------
-def settings_for(org) -> InspectionSettings:
-    obj, _ = InspectionSettings.objects.get_or_create(organisation=org)
-    return obj
-
-
-@transaction.atomic
-def update_settings(org, actor, **values) -> InspectionSettings:
-    refuse_unknown(values, SETTINGS_FIELDS)
+def _check_settings(values: dict) -> None:
     limits = {
         "issued_unapplied_days": (1, 365),
         "seal_audit_interval_days": (7, 366),
         "cbp_report_hours": (1, 168),
     }
-    for name, value in values.items():
-        low, high = limits[name]
+    for name, (low, high) in limits.items():
+        value = values[name]
         if not isinstance(value, int) or not low <= value <= high:
             raise invalid(name, f"A whole number from {low} to {high}.")
-    return audit.update_audited(org, actor, settings_for(org), values, SETTINGS_FIELDS)
+
+
+SETTINGS = OrgSettings(InspectionSettings, SETTINGS_FIELDS, check=_check_settings)
+settings_for = SETTINGS.for_org
+update_settings = SETTINGS.update
 
 
 # -- checklist templates ---------------------------------------------------------------------

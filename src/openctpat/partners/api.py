@@ -15,7 +15,7 @@ from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.core.tabular import MAX_ERRORS
 from openctpat.profiles.models import EvidenceDocument
 
-from . import exports, services
+from . import exports, resources, services
 from .importing import FIELDS
 from .models import (
     ActionStatus,
@@ -427,34 +427,6 @@ class FollowUpOut(Schema):
     completed_at: datetime.datetime | None
 
 
-class TierSettingsOut(Schema):
-    weight_country: int
-    weight_role: int
-    weight_certification: int
-    weight_questionnaire: int
-    weight_weaknesses: int
-    weight_screening: int
-    high_from: int
-    medium_from: int
-    months_high: int
-    months_medium: int
-    months_low: int
-
-
-class TierSettingsPatch(StrictInput):
-    weight_country: StrictInt | None = Field(None, ge=0, le=100)
-    weight_role: StrictInt | None = Field(None, ge=0, le=100)
-    weight_certification: StrictInt | None = Field(None, ge=0, le=100)
-    weight_questionnaire: StrictInt | None = Field(None, ge=0, le=100)
-    weight_weaknesses: StrictInt | None = Field(None, ge=0, le=100)
-    weight_screening: StrictInt | None = Field(None, ge=0, le=100)
-    high_from: StrictInt | None = Field(None, ge=1, le=100)
-    medium_from: StrictInt | None = Field(None, ge=1, le=100)
-    months_high: StrictInt | None = Field(None, ge=1, le=120)
-    months_medium: StrictInt | None = Field(None, ge=1, le=120)
-    months_low: StrictInt | None = Field(None, ge=1, le=120)
-
-
 # -- lookups ---------------------------------------------------------------------------------
 
 
@@ -473,16 +445,7 @@ def get_mra_programs(request):
     return mra_list()
 
 
-@router.get("/partner-tier-settings", response=responses({200: TierSettingsOut}))
-def get_tier_settings(request):
-    require(request, Perm.VIEW)
-    return services.tier_settings_for(request.org)
-
-
-@router.patch("/partner-tier-settings", response=responses({200: TierSettingsOut}))
-def update_tier_settings(request, payload: TierSettingsPatch):
-    require(request, Perm.MANAGE_ORGANISATION)
-    return services.update_tier_settings(request.org, request.user, **payload.given())
+resources.tier_settings.add_to(router, __name__)
 
 
 # -- registry --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from openctpat.core.cleaning import create_audited as _create_audited
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import Conflict, DomainError, NotFound, ValidationFailed, invalid
+from openctpat.core.orgsettings import OrgSettings
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument
 
@@ -383,37 +384,27 @@ def delete_certification(org, actor, cert: Certification) -> None:
 
 
 # -- risk tier -------------------------------------------------------------------------------
-def tier_settings_for(org) -> TierSettings:
-    return TierSettings.objects.for_org(org).first() or TierSettings(organisation=org)
-
-
-def weights_of(s: TierSettings) -> tiering.Weights:
+def weights_of(values: dict) -> tiering.Weights:
     return tiering.Weights(
-        **{f.removeprefix("weight_"): getattr(s, f) for f in TIER_FIELDS if "months" not in f}
+        **{f.removeprefix("weight_"): values[f] for f in TIER_FIELDS if "months" not in f}
     )
 
 
-@transaction.atomic
-def update_tier_settings(org, actor, **values) -> TierSettings:
-    s = concurrency.lock(tier_settings_for(org))
-    refuse_unknown(values, TIER_FIELDS)
-    before = audit.snapshot(s, TIER_FIELDS) if s.pk else {}
-    for k, v in values.items():
-        setattr(s, k, v)
+def _check_tiers(values: dict) -> None:
     try:
-        weights_of(s).check()
+        weights_of(values).check()
     except tiering.SettingsError as exc:
         raise invalid("__all__", str(exc)) from exc
-    if any(not 1 <= getattr(s, f) <= 120 for f in TIER_FIELDS if f.startswith("months")):
+    if any(not 1 <= values[f] <= 120 for f in TIER_FIELDS if f.startswith("months")):
         raise invalid("months_high", "Re-assessment intervals are 1 to 120 months.")
-    s.created_by = s.created_by or actor
-    s.updated_by = actor
-    s.save()
-    audit.record_changes(
-        AuditAction.UPDATE, org, actor, s, audit.diff(before, audit.snapshot(s, TIER_FIELDS))
-    )
-    recompute_tiers(org)
-    return s
+
+
+# A change of weights re-tiers every partner, in the same transaction.
+TIER_SETTINGS = OrgSettings(
+    TierSettings, TIER_FIELDS, check=_check_tiers, after_save=lambda org: recompute_tiers(org)
+)
+tier_settings_for = TIER_SETTINGS.for_org
+update_tier_settings = TIER_SETTINGS.update
 
 
 def country_ratings(org) -> tuple[dict[str, str], str]:
@@ -542,7 +533,7 @@ def _next_due(start: datetime.date, months: int) -> datetime.date:
 def recompute_tiers(org, partners=None, batch: int = 2000) -> int:
     """Compute and store the tier of ``partners`` (all of the organisation's when None)."""
     s = tier_settings_for(org)
-    weights = weights_of(s)
+    weights = weights_of({f: getattr(s, f) for f in TIER_FIELDS})
     months = {"High": s.months_high, "Medium": s.months_medium, "Low": s.months_low}
     if partners is None:
         partners = BusinessPartner.objects.for_org(org).order_by("pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import link_views, views
+from . import link_views, resources, views
 
 app_name = "partners"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("tiers/", views.tier_settings, name="tier_settings"),
+    *resources.tier_settings.urlpatterns(),
     path("templates/", views.template_list, name="templates"),
     path("templates/<int:pk>/", views.template_detail, name="template"),
     path("questions/<int:pk>/", views.question_edit, name="question"),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,6 @@ from .forms import (
     SendForm,
     TemplateCreateForm,
     TemplateForm,
-    TierSettingsForm,
 )
 from .models import (
     BusinessPartner,
@@ -629,25 +627,3 @@ def item_review(request, pk):
         messages.success(request, f"Question {item.reference or item.position} reviewed.")
     url = reverse("partners:questionnaire", kwargs={"pk": item.questionnaire_id})
     return redirect(f"{url}#item-{item.pk}")
-
-
-# -- tier settings ---------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def tier_settings(request):
-    current = services.tier_settings_for(request.org)
-    form = TierSettingsForm(
-        request.POST or None,
-        initial={f: getattr(current, f) for f in services.TIER_FIELDS},
-        instance=current,
-    )
-    if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
-        raise DjangoPermissionDenied("Only an owner changes the tier weights.")
-    if _submit(
-        request,
-        form,
-        lambda d: services.update_tier_settings(request.org, request.user, **d),
-        obj=current,
-    ):
-        messages.success(request, "Weights saved; every partner's tier was recomputed.")
-        return redirect("partners:tier_settings")
-    return render(request, "partners/tier_settings.html", {"form": form, "settings": current})

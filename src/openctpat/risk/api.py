@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictInt
 
 from openctpat.accounts.api_auth import member_by_id, require
 from openctpat.accounts.roles import Perm
@@ -17,7 +17,7 @@ from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
-from . import exports, services
+from . import exports, resources, services
 from .models import (
     Action,
     ActionStatus,
@@ -36,24 +36,6 @@ router = Router(tags=["risk assessment"])
 
 
 # -- schemas ---------------------------------------------------------------------------------
-class MatrixOut(Schema):
-    low: int
-    medium: int
-    high: int
-    use_impact: bool
-    medium_from: int
-    high_from: int
-
-
-class MatrixPatch(StrictInput):
-    low: StrictInt | None = Field(None, ge=1, le=10)
-    medium: StrictInt | None = Field(None, ge=1, le=10)
-    high: StrictInt | None = Field(None, ge=1, le=10)
-    use_impact: StrictBool | None = None
-    medium_from: StrictInt | None = Field(None, ge=1, le=1000)
-    high_from: StrictInt | None = Field(None, ge=1, le=1000)
-
-
 class ReferenceSetOut(Schema):
     id: int
     name: str
@@ -294,17 +276,7 @@ def _assessment(request, pk) -> Assessment:
 
 
 # -- matrix and reference data ---------------------------------------------------------------
-@router.get("/matrix", response=responses({200: MatrixOut}))
-def get_matrix(request):
-    require(request, Perm.VIEW)
-    return services.settings_for(request.org)
-
-
-@router.patch("/matrix", response=responses({200: MatrixOut}))
-def update_matrix(request, payload: MatrixPatch):
-    require(request, Perm.MANAGE_ORGANISATION)
-    values = payload.given()
-    return services.update_matrix(request.org, request.user, **values)
+resources.matrix.add_to(router, __name__)
 
 
 @router.get("/reference-sets", response=responses({200: list[ReferenceSetOut]}))

@@ -17,6 +17,7 @@ from openctpat.core.audit import Action as AuditAction
 from openctpat.core.bulk import insert_many
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid
+from openctpat.core.orgsettings import OrgSettings
 from openctpat.profiles.models import AnswerStatus, SecurityProfile
 
 from . import reference
@@ -135,11 +136,6 @@ def current_reference_set(org) -> ReferenceSet | None:
 
 
 # -- scoring matrix --------------------------------------------------------------------------
-def settings_for(org) -> ScoringSettings:
-    found = ScoringSettings.objects.for_org(org).first()
-    return found or ScoringSettings(organisation=org)
-
-
 def matrix_for(org) -> Matrix:
     s = settings_for(org)
     return Matrix(**{f: getattr(s, f) for f in MATRIX_FIELDS})
@@ -152,18 +148,16 @@ def matrix_of(assessment: Assessment) -> Matrix:
     return matrix_for(assessment.organisation)
 
 
-@transaction.atomic
-def update_matrix(org, actor, **values) -> ScoringSettings:
-    current = concurrency.lock(settings_for(org))
-    merged = {f: getattr(current, f) for f in MATRIX_FIELDS} | values
+def _check_matrix(values: dict) -> None:
     try:
-        Matrix(**merged).check()
+        Matrix(**values).check()
     except MatrixError as exc:
         raise ValidationFailed(str(exc), field_errors={"__all__": [str(exc)]}) from exc
-    if current.pk is None:
-        current.created_by = actor
-    audit.update_audited(org, actor, current, values, MATRIX_FIELDS)
-    return current
+
+
+MATRIX = OrgSettings(ScoringSettings, MATRIX_FIELDS, check=_check_matrix)
+settings_for = MATRIX.for_org
+update_matrix = MATRIX.update
 
 
 # -- assessments -----------------------------------------------------------------------------

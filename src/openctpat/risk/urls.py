@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import resources, views
 
 app_name = "risk"
 urlpatterns = [
     path("", views.assessment_list, name="list"),
-    path("matrix/", views.matrix, name="matrix"),
+    *resources.matrix.urlpatterns(),
     path("reference/", views.reference, name="reference"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/lanes/", views.lanes, name="lanes"),

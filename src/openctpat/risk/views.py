@@ -14,7 +14,7 @@ from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, safe_next, submit
 
 from . import exports, services
-from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MatrixForm, MethodForm, NodeForm
+from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MethodForm, NodeForm
 from .models import (
     Action,
     Assessment,
@@ -423,30 +423,6 @@ def action_edit(request, pk):
     context = _context(request, action.assessment, "risks", action=action, form=form)
     context["can_act"] = has_perm(request.role, Perm.CHANGE)
     return render(request, "risk/action.html", context)
-
-
-# -- settings --------------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def matrix(request):
-    current = services.settings_for(request.org)
-    form = MatrixForm(
-        request.POST or None,
-        initial={f: getattr(current, f) for f in services.MATRIX_FIELDS},
-        instance=current,
-    )
-    if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
-        raise DjangoPermissionDenied("Only an owner changes the risk matrix.")
-
-    def save(data):
-        services.update_matrix(request.org, request.user, **data)
-
-    done = _form_save(
-        request, form, save, "Risk matrix saved.", redirect("risk:matrix"), obj=current
-    )
-    if done:
-        return done
-    context = {"form": form, "matrix": services.matrix_for(request.org)}
-    return render(request, "risk/matrix.html", context)
 
 
 @org_view(Perm.VIEW)

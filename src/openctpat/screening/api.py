@@ -4,7 +4,7 @@ from typing import Literal
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import StrictBool, StrictFloat, StrictInt
+from pydantic import StrictBool
 
 from openctpat.accounts.api_auth import require
 from openctpat.accounts.roles import Perm
@@ -14,7 +14,7 @@ from openctpat.core.pagination import Pagination
 from openctpat.core.schemas import Id, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 
-from . import services
+from . import resources, services
 from .models import Alert, AlertStatus, ListVersion, Outcome
 
 router = Router(tags=["screening"])
@@ -98,17 +98,6 @@ class ConfirmIn(StrictInput):
     reason: str = Field("", max_length=5000)
 
 
-class SettingsOut(Schema):
-    threshold: float
-    effective_threshold: float
-    four_eyes: bool
-
-
-class SettingsPatch(StrictInput):
-    threshold: StrictFloat | StrictInt | None = Field(None, ge=0, lt=1)
-    four_eyes: StrictBool | None = None
-
-
 class RunOut(Schema):
     id: int
     version_id: int
@@ -162,26 +151,7 @@ def screen(request, payload: ScreenIn):
     return Status(201, found)
 
 
-@router.get("/screening/settings", response=responses({200: SettingsOut}))
-def get_settings(request):
-    require(request, Perm.VIEW)
-    return _settings_out(request.org)
-
-
-def _settings_out(org) -> dict:
-    s = services.settings_for(org)
-    return {
-        "threshold": s.threshold,
-        "effective_threshold": services.threshold_for(org),
-        "four_eyes": s.four_eyes,
-    }
-
-
-@router.patch("/screening/settings", response=responses({200: SettingsOut}))
-def update_settings(request, payload: SettingsPatch):
-    require(request, Perm.MANAGE_ORGANISATION)
-    services.update_settings(request.org, request.user, **payload.given())
-    return _settings_out(request.org)
+resources.settings.add_to(router, __name__)
 
 
 @router.get("/screening/alerts", response=responses({200: list[AlertOut]}))

@@ -15,6 +15,7 @@ from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.errors import Conflict, PermissionDenied, invalid
+from openctpat.core.orgsettings import OrgSettings
 from openctpat.core.reminders import owner_emails
 
 from .entries import ListEntry, ListFileError, ListName, ParsedList
@@ -197,31 +198,20 @@ def current_index():
         return _index_cache[key]
 
 
-def settings_for(org) -> ScreeningSettings:
-    return ScreeningSettings.objects.for_org(org).first() or ScreeningSettings(organisation=org)
-
-
 def threshold_for(org) -> float:
     from . import matcher
 
     return settings_for(org).threshold or matcher.DEFAULT_THRESHOLD
 
 
-@transaction.atomic
-def update_settings(org, actor, **values) -> ScreeningSettings:
-    s = concurrency.lock(settings_for(org))
-    if "threshold" in values and not (values["threshold"] == 0 or 0.3 <= values["threshold"] < 1):
+def _check_settings(values: dict) -> None:
+    if not (values["threshold"] == 0 or 0.3 <= values["threshold"] < 1):
         raise invalid("threshold", "Between 0.30 and 0.99, or 0 for the measured default.")
-    before = audit.snapshot(s, SETTINGS_FIELDS) if s.pk else {}
-    for k, v in values.items():
-        setattr(s, k, v)
-    s.created_by = s.created_by or actor
-    s.updated_by = actor
-    s.save()
-    changes = audit.diff(before, audit.snapshot(s, SETTINGS_FIELDS))
-    if changes:
-        audit.record(AuditAction.UPDATE, organisation=org, actor=actor, target=s, changes=changes)
-    return s
+
+
+SETTINGS = OrgSettings(ScreeningSettings, SETTINGS_FIELDS, check=_check_settings)
+settings_for = SETTINGS.for_org
+update_settings = SETTINGS.update
 
 
 def _match_dict(m) -> dict:

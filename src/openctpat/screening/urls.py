@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import resources, views
 
 app_name = "screening"
 urlpatterns = [
@@ -9,6 +9,6 @@ urlpatterns = [
     path("alerts/<int:pk>/decide/", views.alert_decide, name="decide"),
     path("search/", views.search, name="search"),
     path("lists/", views.list_versions, name="lists"),
-    path("settings/", views.screening_settings, name="settings"),
+    *resources.settings.urlpatterns(),
     path("partners/<int:pk>/screen/", views.screen_partner, name="screen_partner"),
 ]

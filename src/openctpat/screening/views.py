@@ -7,12 +7,12 @@ from django.views.decorators.http import require_POST
 from openctpat.accounts.decorators import org_view
 from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org, submit
+from openctpat.core.pages import get_for_org
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import apply_domain_error
 
 from . import services
-from .forms import AlertFilterForm, DecisionForm, SearchForm, SettingsForm, UploadForm
+from .forms import AlertFilterForm, DecisionForm, SearchForm, UploadForm
 from .models import Alert, AlertStatus, ListVersion
 
 
@@ -133,25 +133,3 @@ def list_versions(request):
         "can_load": can_load,
     }
     return render(request, "screening/lists.html", context)
-
-
-@org_view(Perm.VIEW)
-def screening_settings(request):
-    current = services.settings_for(request.org)
-    form = SettingsForm(
-        request.POST or None,
-        initial={"threshold": current.threshold, "four_eyes": current.four_eyes},
-        instance=current,
-    )
-    if request.method == "POST" and not has_perm(request.role, Perm.MANAGE_ORGANISATION):
-        raise DjangoPermissionDenied("Only an owner changes screening settings.")
-    if submit(
-        request,
-        form,
-        lambda d: services.update_settings(request.org, request.user, **d),
-        obj=current,
-    ):
-        messages.success(request, "Screening settings saved.")
-        return redirect("screening:settings")
-    context = {"form": form, "effective": services.threshold_for(request.org)}
-    return render(request, "screening/settings.html", context)

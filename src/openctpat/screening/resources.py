@@ -1,0 +1,20 @@
+"""The screening app's declared pages and operations (its workflows are in views and api)."""
+
+from openctpat.core.orgsettings import SettingsPages
+from openctpat.core.resources import Page
+
+from . import services
+from .forms import SettingsForm
+from .schemas import SettingsOut, SettingsPatch
+
+settings = SettingsPages(
+    settings=services.SETTINGS,
+    out=SettingsOut,
+    patch_in=SettingsPatch,
+    api_path="/screening/settings",
+    page=Page("settings/", "screening:settings", "screening/settings.html"),
+    form=SettingsForm,
+    saved_message="Screening settings saved.",
+    extra_context=lambda request, current: {"effective": services.threshold_for(request.org)},
+    example={"four_eyes": True},
+)
