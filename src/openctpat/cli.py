@@ -6,7 +6,9 @@ public keys.
 """
 
 import argparse
+import contextlib
 import os
+import subprocess
 import sys
 
 PRODUCTION = "openctpat.settings.production"
@@ -27,6 +29,24 @@ def _django(command: str):
     from django.core.management import call_command
 
     return call_command
+
+
+@contextlib.contextmanager
+def task_worker():
+    """A background-task worker beside the demo server (large imports, rescreens), stopped
+    with it."""
+    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+        [sys.executable, "-m", "django", "db_worker", "--queue-name", "*", "--no-reload"],
+        env={**os.environ},
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_demo")
             if not ns.no_serve:
-                call_command("runserver", ns.addr, use_reloader=False)
+                with task_worker():
+                    call_command("runserver", ns.addr, use_reloader=False)
         elif ns.command == "createorg":
             call_command(
                 "createorg",

@@ -234,3 +234,27 @@ def test_ctpat_runs_production_except_the_demo(tmp_path):
         _without_settings(tmp_path), str(Path(__file__).parents[4] / "manage.py"), "check"
     )
     assert manage.returncode != 0 and "Set SECRET_KEY" in manage.stderr
+
+
+def test_the_demo_runs_a_task_worker_beside_the_server(monkeypatch):
+    """``ctpat demo`` serves with a background worker, stopped when the server stops."""
+    from openctpat import cli
+
+    started = []
+
+    class Worker:
+        def __init__(self, args, env):
+            started.append(args)
+            self.stopped = False
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout):
+            return 0
+
+    monkeypatch.setattr(cli.subprocess, "Popen", Worker)
+    with cli.task_worker() as worker:
+        assert not worker.stopped
+    assert worker.stopped
+    assert started[0][-4:] == ["db_worker", "--queue-name", "*", "--no-reload"]
