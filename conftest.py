@@ -1,7 +1,7 @@
 import pytest
 
-from openctpat.accounts.roles import Role
 from openctpat.core import concurrency
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, make_user, signed_in, token_for
 from openctpat.testing.api import ApiClient, session_api
 

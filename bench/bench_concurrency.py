@@ -139,9 +139,9 @@ def run(args) -> None:
     from django.db.models import Count
 
     from openctpat.accounts.models import User
-    from openctpat.accounts.roles import Role
     from openctpat.accounts.services import create_organisation
     from openctpat.core.models import AuditEntry
+    from openctpat.core.permissions import Role
     from openctpat.inspections import services as inspection_services
     from openctpat.inspections.models import SealMovement
     from openctpat.partners import services as partner_services

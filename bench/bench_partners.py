@@ -238,8 +238,8 @@ def run(args) -> None:
     from django.test import Client
 
     from openctpat.accounts.models import User
-    from openctpat.accounts.roles import Role
     from openctpat.accounts.services import create_organisation
+    from openctpat.core.permissions import Role
     from openctpat.partners import services
     from openctpat.partners.models import BusinessPartner, PartnerContact, PartnerImport
     from openctpat.testing import token_for

@@ -21,8 +21,8 @@ TYPES = [("supplier", ""), ("carrier_leg", "sea"), ("origin_port", ""), ("wareho
 
 def build():
     from openctpat.accounts.models import User
-    from openctpat.accounts.roles import Role
     from openctpat.accounts.services import create_organisation
+    from openctpat.core.permissions import Role
     from openctpat.risk import services
 
     rng = random.Random(42)

@@ -41,8 +41,8 @@ def run(args) -> None:
     from django.db import connection
 
     from openctpat.accounts.models import User
-    from openctpat.accounts.roles import Role
     from openctpat.accounts.services import create_organisation
+    from openctpat.core.permissions import Role
     from openctpat.screening import services
     from openctpat.screening.models import ListVersion, RescreenRun
     from openctpat.testing import token_for

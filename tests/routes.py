@@ -8,9 +8,9 @@ import re
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from openctpat.accounts.roles import Role
 from openctpat.accounts.services import create_api_token, invite_member
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import add_member, owner_of
 from openctpat.testing import inspections as inspection_factories
 from openctpat.testing import partners as partner_factories

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from openctpat.accounts.roles import Role
 from openctpat.api import api
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, token_for
 from openctpat.testing.api import ApiClient
 

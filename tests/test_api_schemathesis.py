@@ -17,7 +17,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.testing import add_member, make_org, token_for
 from openctpat.wsgi import application
 

@@ -11,9 +11,9 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
-from openctpat.accounts.roles import Role
 from openctpat.core.concurrency import version_of
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.inspections.models import Seal, SealMovement, SealState
 from openctpat.partners.models import BusinessPartner
 from openctpat.testing import make_org, owner_of, token_for

@@ -15,10 +15,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from openctpat.accounts.roles import Role
 from openctpat.core import checkpoints
 from openctpat.core.exports import FORMULA_START
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.profiles import services as profile_services
 from openctpat.risk import services as risk_services
 from openctpat.testing import inspections as inspection_factories

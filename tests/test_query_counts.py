@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, token_for
 from openctpat.testing.api import ApiClient
 

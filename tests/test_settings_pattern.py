@@ -6,9 +6,9 @@ from django.urls import reverse
 
 # The apps' declarations register when their API modules load.
 import openctpat.api  # noqa: F401, E402
-from openctpat.accounts.roles import Role
 from openctpat.core import orgsettings
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, owner_of, token_for
 from openctpat.testing.api import ApiClient
 from openctpat.testing.resources import form_data

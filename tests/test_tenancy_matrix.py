@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.testing import add_member, make_org, make_user, owner_of, token_for
 from openctpat.testing.api import ApiClient
 

@@ -5,6 +5,7 @@ from openctpat.api import api
 from openctpat.partners.urls import link_urlpatterns
 
 urlpatterns = [
+    path("", include("openctpat.home.urls")),
     path("", include("openctpat.core.urls")),
     path("accounts/", include("openctpat.accounts.urls")),
     path("catalog/", include("openctpat.catalog.urls")),

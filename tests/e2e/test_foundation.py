@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.testing import PASSWORD, add_member, make_org, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

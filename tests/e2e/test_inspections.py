@@ -5,7 +5,7 @@ incident with its CBP deadline."""
 import pytest
 from playwright.sync_api import expect
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.inspections.models import Incident, Seal
 from openctpat.testing import PASSWORD, add_member, make_org, make_user
 from openctpat.testing.inspections import make_batch

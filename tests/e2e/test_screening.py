@@ -4,7 +4,7 @@ as a true match, and a second reviewer confirms it (four eyes)."""
 import pytest
 from playwright.sync_api import expect
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.screening import services
 from openctpat.testing import PASSWORD, add_member, make_org, make_user
 from openctpat.testing.screening import make_version

@@ -8,8 +8,8 @@ read-only role.
 from django.urls import include, path
 from ninja import Router
 
-from openctpat.accounts.roles import Perm
 from openctpat.api import build_api
+from openctpat.core.permissions import Perm
 from openctpat.core.resources import Api, Page, Resource
 from openctpat.partners.models import BusinessPartner, PartnerContact
 from openctpat.profiles import resources, services

@@ -9,12 +9,11 @@ from pydantic import StrictBool, StrictInt
 from openctpat.core.ctpat import EntityType
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, Role, require
 from openctpat.core.schemas import Id, StrictId, StrictInput, responses
 
 from . import services
-from .api_auth import require
 from .models import ApiToken, Invitation, Membership, User
-from .roles import Perm, Role
 
 router = Router(tags=["accounts"])
 

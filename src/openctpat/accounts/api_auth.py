@@ -4,14 +4,11 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from openctpat.core import audit
-from openctpat.core.errors import PermissionDenied, ValidationFailed
+from openctpat.core.errors import PermissionDenied
+from openctpat.core.permissions import weaker_of
 
 from . import services
 from .middleware import enrolment_owed, two_factor_state
-from .models import User
-from .roles import SESSION_ONLY, has_perm, weaker_of
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class TokenAuth(HttpBearer):
@@ -47,31 +44,3 @@ class SessionAuth(NinjaSessionAuth):
             return None
         audit.set_via("api")
         return user
-
-
-def require(request, perm: str) -> None:
-    """The caller's role holds ``perm``; members, tokens and settings change only in a session."""
-    if not has_perm(getattr(request, "role", None), perm):
-        raise PermissionDenied("Your role does not allow this.")
-    if (
-        perm in SESSION_ONLY
-        and getattr(request, "api_token", None) is not None
-        and request.method not in SAFE_METHODS
-    ):
-        raise PermissionDenied(
-            "An API token cannot change members, tokens or the organisation's settings. "
-            "Sign in (with two-factor authentication) and make the change there."
-        )
-
-
-def member_by_id(request, user_id, field: str = "owner_id"):
-    """A user id from a request body that must name a member of the current organisation."""
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id, memberships__organisation=request.org).first()
-    if user is None:
-        raise ValidationFailed(
-            "The owner must be a member of the organisation.",
-            field_errors={field: ["Not a member of this organisation."]},
-        )
-    return user

@@ -1,4 +1,4 @@
-from .roles import PERMISSIONS
+from openctpat.core.permissions import PERMISSIONS
 
 
 def organisation(request):

@@ -4,9 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from openctpat.core.concurrency import version_of
 from openctpat.core.ctpat import EntityType
+from openctpat.core.permissions import Role
 
 from .models import Membership, Organisation, User
-from .roles import Role
 from .services import ORGANISATION_FIELDS
 
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from openctpat.core.ctpat import EntityType
 from openctpat.core.models import OrgOwnedModel
-
-from .roles import Role
+from openctpat.core.permissions import Role
 
 
 def hash_secret(raw: str) -> str:

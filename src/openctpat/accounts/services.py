@@ -15,9 +15,9 @@ from openctpat.core.audit import Action
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from openctpat.core.permissions import RANK, Role
 
 from .models import ApiToken, Invitation, Membership, Organisation, User, hash_secret
-from .roles import RANK, Role
 
 ORGANISATION_FIELDS = (
     "name",

@@ -15,10 +15,10 @@ from openctpat.core import concurrency
 from openctpat.core.client_address import client_ip
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, safe_next, show_stale_edit
+from openctpat.core.permissions import Perm, Role, org_view
 from openctpat.core.throttle import Throttle
 
 from . import mfa, services
-from .decorators import org_view
 from .forms import (
     CodeForm,
     InviteForm,
@@ -30,7 +30,6 @@ from .forms import (
 )
 from .middleware import SESSION_ORG_KEY
 from .models import ApiToken, Invitation, Membership, User
-from .roles import Perm, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -49,7 +48,7 @@ def logout_view(request):
 @login_required
 def no_organisation(request):
     if request.org is not None:
-        return redirect("core:home")
+        return redirect("home:home")
     return render(request, "accounts/no_organisation.html")
 
 
@@ -66,7 +65,7 @@ def switch_organisation(request):
     else:
         request.session[SESSION_ORG_KEY] = membership.organisation_id
         messages.success(request, f"Now working in {membership.organisation.name}.")
-    return redirect("core:home")
+    return redirect("home:home")
 
 
 @org_view(Perm.VIEW)
@@ -205,7 +204,7 @@ def invitation_accept(request, token):
             else:
                 request.session[SESSION_ORG_KEY] = membership.organisation_id
                 messages.success(request, f"You joined {invitation.organisation.name}.")
-                return redirect("core:home")
+                return redirect("home:home")
         return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
     if existing is not None:
         messages.info(request, "Sign in to accept the invitation.")
@@ -223,7 +222,7 @@ def invitation_accept(request, token):
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SESSION_ORG_KEY] = membership.organisation_id
         messages.success(request, f"Welcome to {invitation.organisation.name}.")
-        return redirect("core:home")
+        return redirect("home:home")
     return render(
         request, "accounts/invitation_signup.html", {"invitation": invitation, "form": form}
     )
@@ -301,11 +300,11 @@ def mfa_setup(request):
 @login_required
 def mfa_verify(request):
     if not mfa.confirmed_devices(request.user) or request.user.is_verified():
-        return redirect(safe_next(request, reverse("core:home")))
+        return redirect(safe_next(request, reverse("home:home")))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.verify(request, form.cleaned_data["code"]):
-            return redirect(safe_next(request, reverse("core:home")))
+            return redirect(safe_next(request, reverse("home:home")))
         form.add_error("code", "That code is not right.")
     return render(
         request, "accounts/mfa_verify.html", {"form": form, "next": safe_next(request, "")}

@@ -4,11 +4,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.roles import Perm
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import NotFound
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, require
 from openctpat.core.schemas import Id, responses
 
 from . import services

@@ -1,10 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import DomainError
+from openctpat.core.permissions import Perm, org_view
 
 from . import services
 from .forms import CatalogFilterForm, ChangesForm

@@ -3,10 +3,9 @@ import datetime
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.roles import Perm
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, require
 
 from . import services
 from .audit import ChainReport, verify_chains

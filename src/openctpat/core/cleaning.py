@@ -1,6 +1,6 @@
 """Field checks every app's services share: text limits, membership of a chosen user."""
 
-from openctpat.accounts.models import Membership
+from django.contrib.auth import get_user_model
 
 from . import audit
 from .errors import ValidationFailed, invalid
@@ -29,7 +29,8 @@ def clean_text(fields: dict, name: str, max_length: int, required: bool = False)
 
 def check_member(org, user, field: str = "owner", message: str = "") -> None:
     """A person chosen on a record (owner, inspector…) must belong to the organisation."""
-    if user is not None and not Membership.objects.for_org(org).filter(user=user).exists():
+    members = get_user_model().objects.filter(memberships__organisation=org)
+    if user is not None and not members.filter(pk=user.pk).exists():
         raise invalid(field, message or f"The {field} must be a member of the organisation.")
 
 

@@ -17,9 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from ninja import Schema
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.permissions import Perm, has_perm, org_view, require
 
 from . import audit, concurrency
 from .cleaning import refuse_unknown

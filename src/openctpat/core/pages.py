@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from openctpat.accounts.roles import Perm, has_perm
+from openctpat.core.permissions import Perm, has_perm
 
 from . import concurrency
 from .errors import DomainError, PermissionDenied

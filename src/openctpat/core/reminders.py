@@ -31,14 +31,15 @@ def register(source: Callable) -> Callable:
 
 
 def owner_emails(org) -> list[str]:
-    from openctpat.accounts.models import Membership
-    from openctpat.accounts.roles import Role
+    from django.contrib.auth import get_user_model
+
+    from .permissions import Role
 
     return list(
-        Membership.objects.for_org(org)
-        .filter(role=Role.OWNER)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
+        get_user_model()
+        .objects.filter(memberships__organisation=org, memberships__role=Role.OWNER)
+        .values_list("email", flat=True)
+        .order_by("email")
     )
 
 

@@ -28,9 +28,7 @@ from django.views.decorators.http import require_POST
 from ninja import Query, Schema, Status
 from ninja.pagination import paginate
 
-from openctpat.accounts.api_auth import member_by_id, require
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm
+from openctpat.core.permissions import Perm, member_by_id, org_view, require
 
 from .pages import get_for_org, submit
 from .pagination import Pagination

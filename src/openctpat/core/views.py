@@ -3,11 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.models import ApiToken, Invitation, Membership
-from openctpat.accounts.roles import Perm, has_perm
-from openctpat.profiles import services as profile_services
-from openctpat.risk import services as risk_services
+from openctpat.core.permissions import Perm, org_view
 
 from . import services
 from .audit import ChainBroken, verify_chains
@@ -16,24 +12,6 @@ from .errors import ValidationFailed
 from .forms import AuditFilterForm, KeptCheckpointForm
 from .models import AuditEntry
 from .pages import get_for_org
-
-
-@org_view(Perm.VIEW)
-def home(request):
-    org = request.org
-    context = {
-        "member_count": Membership.objects.for_org(org).count(),
-        "pending_invitations": Invitation.objects.for_org(org)
-        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .count(),
-        "active_tokens": ApiToken.objects.for_org(org).filter(revoked_at__isnull=True).count(),
-        "recent": [],
-        "program": profile_services.dashboard(org),
-        "overdue_actions": list(risk_services.overdue_actions(org)[:10]),
-    }
-    if has_perm(request.role, Perm.VIEW_AUDIT):
-        context["recent"] = services.audit_entries(org)[:10]
-    return render(request, "core/home.html", context)
 
 
 @org_view(Perm.VIEW_AUDIT)

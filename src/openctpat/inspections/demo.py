@@ -10,7 +10,7 @@ import random
 
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import Site

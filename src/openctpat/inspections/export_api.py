@@ -6,9 +6,8 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.roles import Perm
 from openctpat.core.downloads import attachment
+from openctpat.core.permissions import Perm, require
 from openctpat.core.schemas import IsoDate, responses
 
 from . import exports

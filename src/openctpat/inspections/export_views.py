@@ -7,10 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm
 from openctpat.core.downloads import attachment
 from openctpat.core.errors import ValidationFailed
+from openctpat.core.permissions import Perm, org_view
 
 from . import exports
 

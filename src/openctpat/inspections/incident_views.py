@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm, Role, has_perm
 from openctpat.core.errors import NotFound, invalid
+from openctpat.core.permissions import Perm, Role, has_perm, org_view
 from openctpat.risk.models import Assessment
 
 from . import services

@@ -9,12 +9,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm, Role, has_perm
 from openctpat.core import pages
 from openctpat.core.pages import apply_domain_error
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
+from openctpat.core.permissions import Perm, Role, has_perm, org_view
 from openctpat.profiles import services as profile_services
 
 from . import services

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
 from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member, clean_text, create_audited, refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from openctpat.core.models import ActionStatus
 from openctpat.core.orgsettings import OrgSettings
+from openctpat.core.permissions import Role
 from openctpat.core.reminders import owner_emails
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument, Site

@@ -8,12 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import apply_domain_error, submit
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
+from openctpat.core.permissions import Perm, org_view
 from openctpat.profiles.models import Site
 
 from . import services

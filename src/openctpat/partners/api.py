@@ -6,11 +6,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
-from openctpat.accounts.api_auth import member_by_id, require
-from openctpat.accounts.roles import Perm
 from openctpat.core.downloads import XLSX, attachment
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, member_by_id, require
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.core.tabular import MAX_ERRORS
 from openctpat.profiles.models import EvidenceDocument

@@ -6,11 +6,12 @@ Cells go through core.exports (formula injection); each export is an audit entry
 import csv
 import io
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from openctpat.core.exports import csv_row, record_export, xlsx_row
 
+from . import providers
 from .importing import FIELDS
 from .models import PARTNER_TYPE_LABELS, PartnerContact, PartnerStatus
 
@@ -25,13 +26,7 @@ HEADERS = [label for label, _required, _syn in FIELDS.values()] + EXTRA
 
 
 def rows(partners):
-    from openctpat.screening.models import Screening
-
-    latest = Screening.objects.filter(partner=OuterRef("pk")).order_by("-created_at", "-id")
-    partners = partners.annotate(
-        screened_at=Subquery(latest.values("created_at")[:1]),
-        screening_outcome=Subquery(latest.values("outcome")[:1]),
-    ).prefetch_related(
+    partners = providers.with_last_screening(partners).prefetch_related(
         Prefetch("contacts", queryset=PartnerContact.objects.order_by("id")), "certifications"
     )
     statuses = dict(PartnerStatus.choices)
@@ -58,7 +53,7 @@ def rows(partners):
         due = p.next_assessment_due.isoformat() if p.next_assessment_due else ""
         screened = (
             f"{p.screening_outcome.replace('_', ' ')} on {p.screened_at:%Y-%m-%d}"
-            if p.screened_at
+            if getattr(p, "screened_at", None)
             else "not screened"
         )
         yield [values[f] for f in FIELDS] + [p.risk_tier, p.risk_score or "", due, certs, screened]

@@ -28,7 +28,7 @@ from openctpat.core.orgsettings import OrgSettings
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument
 
-from . import importing, tiering
+from . import importing, providers, tiering
 from .models import (
     IDENTIFIERS,
     PARTNER_TYPE_LABELS,
@@ -198,7 +198,9 @@ def create_partner(org, actor, **fields) -> BusinessPartner:
         partner,
         audit.diff({}, audit.snapshot(partner, PARTNER_FIELDS)),
     )
-    _screen(org, actor, partner, "created")
+    providers.partner_changed.send(
+        BusinessPartner, organisation=org, partner=partner, actor=actor, reason="created"
+    )
     recompute_tiers(org, [partner])
     return partner
 
@@ -212,7 +214,9 @@ def update_partner(org, actor, partner: BusinessPartner, **fields) -> BusinessPa
     before = {f: getattr(partner, f) for f in screened}
     audit.update_audited(org, actor, partner, fields, PARTNER_FIELDS)
     if any(getattr(partner, f) != before[f] for f in screened):
-        _screen(org, actor, partner, "changed")
+        providers.partner_changed.send(
+            BusinessPartner, organisation=org, partner=partner, actor=actor, reason="changed"
+        )
     recompute_tiers(org, [partner])
     return partner
 
@@ -407,61 +411,11 @@ tier_settings_for = TIER_SETTINGS.for_org
 update_tier_settings = TIER_SETTINGS.update
 
 
-def country_ratings(org) -> tuple[dict[str, str], str]:
-    """country -> worst threat rating, from the latest risk assessment or reference data."""
-    from openctpat.risk.models import Assessment, CountryThreat, ReferenceIndicator
-    from openctpat.risk.scoring import worst
-    from openctpat.risk.services import current_reference_set
-
-    assessment = (
-        Assessment.objects.for_org(org).order_by("-status", "-assessment_date", "-id").first()
-    )
-    ratings: dict[str, list[str]] = {}
-    source = "reference indicators"
-    if assessment is not None:
-        for country, rating, suggested in CountryThreat.objects.filter(
-            assessment=assessment
-        ).values_list("country", "rating", "suggested_rating"):
-            if rating or suggested:
-                ratings.setdefault(country, []).append(rating or suggested)
-        source = f"risk assessment {assessment.title!r}"
-    ref = current_reference_set(org)
-    if ref is not None:
-        for country, rating in ReferenceIndicator.objects.filter(reference_set=ref).values_list(
-            "country", "rating"
-        ):
-            if country not in ratings or source == "reference indicators":
-                ratings.setdefault(country, []).append(rating)
-    return {c: worst(r) for c, r in ratings.items()}, source
-
-
-def screening_states(org, partner_ids) -> dict[int, str]:
-    """partner id -> clear | potential_match | confirmed_match, for the partners screened."""
-    from openctpat.screening.services import partner_states
-
-    return partner_states(org, partner_ids)
-
-
-def _screen(org, actor, partner, reason: str) -> None:
-    """Screening plugs in here: a new partner, or a new name or country, is screened."""
-    from openctpat.screening.services import screen_partner
-
-    screen_partner(org, partner, reason=reason, actor=actor, retier=False)  # the caller does
-
-
 def _facts(org, partners: list[BusinessPartner]) -> dict[int, tiering.Facts]:
-    from openctpat.risk.models import LaneNode
-
     ids = [p.pk for p in partners]
-    ratings, source = country_ratings(org)
+    ratings, source = providers.country_ratings(org)
     today = timezone.localdate()
-    lane_activities: dict[int, set] = {}
-    for pid, acts in (
-        LaneNode.objects.for_org(org)
-        .filter(partner_id__in=ids)
-        .values_list("partner_id", "activities")
-    ):
-        lane_activities.setdefault(pid, set()).update(acts or [])
+    lane_activities = providers.lane_activities(org, ids)
     certs: dict[int, list[Certification]] = {}
     for c in Certification.objects.for_org(org).filter(partner_id__in=ids):
         certs.setdefault(c.partner_id, []).append(c)
@@ -484,7 +438,7 @@ def _facts(org, partners: list[BusinessPartner]) -> dict[int, tiering.Facts]:
         .values("questionnaire__partner_id")
         .annotate(n=Count("id"), musts=Count("id", filter=Q(must=True)))
     }
-    screening = screening_states(org, ids)
+    screening = providers.screening_states(org, ids)
     facts = {}
     for p in partners:
         cert_state, cert_label = _certification_state(certs.get(p.pk, []), today)
@@ -622,13 +576,6 @@ def start_import(org, actor, uploaded) -> PartnerImport:
             {"file": imp.file_name, "rows": len(rows), "sha256": imp.file_sha256},
         )
     return imp
-
-
-def _screen_imported(org, ids) -> None:
-    """Imported partners are screened in the background (a task per import)."""
-    from openctpat.screening.services import screen_partners_task
-
-    screen_partners_task.enqueue(org.pk, ids, "created")
 
 
 def _ensure_open(imp: PartnerImport) -> None:
@@ -835,7 +782,9 @@ def _create_partners(org, actor, imp: PartnerImport, result: Preview | None = No
     except Exception as exc:
         _stopped(imp, exc)
         raise
-    transaction.on_commit(lambda: _screen_imported(org, ids))
+    transaction.on_commit(
+        lambda: providers.partners_imported.send(BusinessPartner, organisation=org, partner_ids=ids)
+    )
     return len(ids)
 
 
@@ -1264,21 +1213,10 @@ def partner_save(
     if submit:
         _notify_submitted(q)
         recompute_tiers(q.organisation, [q.partner])
-        _refresh_lanes(q.organisation, q.partner)
+        providers.questionnaire_submitted.send(
+            Questionnaire, organisation=q.organisation, partner=q.partner
+        )
     return q
-
-
-def _refresh_lanes(org, partner: BusinessPartner) -> None:
-    """Draft risk assessments where the partner sits take its new answers as suggestions."""
-    from openctpat.risk.models import Assessment, AssessmentStatus
-    from openctpat.risk.services import sync
-
-    for assessment in (
-        Assessment.objects.for_org(org)
-        .filter(status=AssessmentStatus.DRAFT, lanes__nodes__partner=partner)
-        .distinct()
-    ):
-        sync(assessment)
 
 
 def _attach_partner_file(q: Questionnaire, item: QuestionnaireItem, uploaded) -> None:

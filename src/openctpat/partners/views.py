@@ -6,14 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
 from openctpat.accounts.models import User
-from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.downloads import XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.pages import submit as _submit
+from openctpat.core.permissions import Perm, has_perm, org_view
 from openctpat.core.tabular import MAX_ERRORS, size_text
 from openctpat.profiles.models import EvidenceDocument
 

@@ -6,14 +6,13 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from openctpat.accounts.api_auth import member_by_id, require
-from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.ctpat import EntityType
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, member_by_id, require
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 
 from . import exports, resources, services

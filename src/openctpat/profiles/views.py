@@ -5,14 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
 from openctpat.accounts.models import Membership
-from openctpat.accounts.roles import Perm, has_perm
 from openctpat.catalog.categories import CATEGORIES
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, safe_next, submit
+from openctpat.core.permissions import Perm, has_perm, org_view
 
 from . import exports, services
 from .api import evidence_file_response, exports_filename

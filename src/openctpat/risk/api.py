@@ -7,12 +7,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
-from openctpat.accounts.api_auth import member_by_id, require
-from openctpat.accounts.roles import Perm
 from openctpat.catalog.models import Criterion
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, member_by_id, require
 from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site

@@ -19,4 +19,6 @@ class RiskConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_load_reference_indicators, sender=self, dispatch_uid="risk-ref")
-        from . import reminders  # noqa: F401  (registers its reminder source)
+        from . import partner_facts, reminders  # noqa: F401  (reminders registers its source)
+
+        partner_facts.connect()

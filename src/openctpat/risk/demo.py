@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import Site
 

@@ -228,7 +228,7 @@ def readiness(assessment: Assessment) -> Readiness:
 
 @transaction.atomic
 def sign_off(org, actor, assessment: Assessment, role: str) -> Assessment:
-    from openctpat.accounts.roles import Role
+    from openctpat.core.permissions import Role
 
     if role != Role.OWNER:
         raise PermissionDenied("Only an owner (the PCSO) can sign off a risk assessment.")

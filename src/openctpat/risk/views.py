@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, safe_next, submit
+from openctpat.core.permissions import Perm, has_perm, org_view
 
 from . import exports, services
 from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MethodForm, NodeForm

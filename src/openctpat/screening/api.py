@@ -6,11 +6,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from openctpat.accounts.api_auth import require
-from openctpat.accounts.roles import Perm
 from openctpat.core.errors import PermissionDenied
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
+from openctpat.core.permissions import Perm, require
 from openctpat.core.schemas import Id, StrictInput, responses
 from openctpat.partners.models import BusinessPartner
 

@@ -11,11 +11,11 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, 
 from django.utils import timezone
 from django_tasks import task
 
-from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.errors import Conflict, PermissionDenied, invalid
 from openctpat.core.orgsettings import OrgSettings
+from openctpat.core.permissions import Perm, has_perm
 from openctpat.core.reminders import owner_emails
 
 from .entries import ListEntry, ListFileError, ListName, ParsedList

@@ -4,10 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openctpat.accounts.decorators import org_view
-from openctpat.accounts.roles import Perm, has_perm
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org
+from openctpat.core.permissions import Perm, has_perm, org_view
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import apply_domain_error
 

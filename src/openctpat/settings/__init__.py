@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "openctpat.partners",
     "openctpat.screening",
     "openctpat.inspections",
+    "openctpat.home",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +141,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Reverse proxies in front of the application (0: clients connect directly). Throttles and

@@ -6,8 +6,8 @@ from django.test import Client
 
 from openctpat.accounts.middleware import SESSION_ORG_KEY
 from openctpat.accounts.models import Membership, Organisation, User
-from openctpat.accounts.roles import Role
 from openctpat.accounts.services import create_api_token, create_organisation
+from openctpat.core.permissions import Role
 
 PASSWORD = "correct-horse-battery-staple-42"
 _seq = itertools.count(1)

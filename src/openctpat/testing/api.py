@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from openctpat.accounts.roles import PERMISSIONS, Role
+from openctpat.core.permissions import PERMISSIONS, Role
 
 from . import make_org, signed_in, token_for
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from openctpat.accounts.roles import PERMISSIONS, Perm, Role
+from openctpat.core.permissions import PERMISSIONS, Perm, Role
 
 from . import add_member, make_org, owner_of, token_for
 from .api import ApiClient

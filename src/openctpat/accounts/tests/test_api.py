@@ -2,9 +2,9 @@ import pytest
 from django.core import mail
 
 from openctpat.accounts.models import ApiToken, Invitation, Membership
-from openctpat.accounts.roles import Perm, Role
 from openctpat.accounts.services import create_api_token, invite_member, revoke_api_token
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Perm, Role
 from openctpat.testing import add_member, owner_of, token_for
 from openctpat.testing.api import ApiClient, APIResourceTests, session_api
 

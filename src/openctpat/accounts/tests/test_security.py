@@ -10,9 +10,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openctpat.accounts.models import ApiToken, Membership, Organisation
-from openctpat.accounts.roles import Role
 from openctpat.core.client_address import client_ip
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import PASSWORD, add_member, owner_of, token_for
 from openctpat.testing.api import ApiClient
 

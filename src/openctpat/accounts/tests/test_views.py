@@ -8,9 +8,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openctpat.accounts.models import Invitation, Membership, Organisation
-from openctpat.accounts.roles import Role
 from openctpat.accounts.services import invite_member
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import PASSWORD, add_member, make_user, owner_of
 
 

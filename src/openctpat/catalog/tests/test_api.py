@@ -1,6 +1,6 @@
 import pytest
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.utils.html import escape
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 
 pytestmark = pytest.mark.django_db
 

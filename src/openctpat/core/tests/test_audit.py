@@ -2,9 +2,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from openctpat.accounts.roles import Role
 from openctpat.core import audit
 from openctpat.core.models import AppendOnlyError, AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, owner_of
 
 

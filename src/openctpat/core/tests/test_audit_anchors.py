@@ -17,11 +17,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
-from openctpat.accounts.roles import Role
 from openctpat.core import audit, checkpoints
 from openctpat.core.audit import Tamper
 from openctpat.core.checkpoints import Checkpoint
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, owner_of
 
 TABLE = AuditEntry._meta.db_table

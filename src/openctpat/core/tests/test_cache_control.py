@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from openctpat.accounts.roles import Role
 from openctpat.core.middleware import PrivateCacheMiddleware
+from openctpat.core.permissions import Role
 
 PRIVATE = "private, no-store"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from openctpat.accounts.models import Membership, Organisation
-from openctpat.accounts.roles import Role
 from openctpat.cli import main
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.inspections import services
 from openctpat.inspections.models import Incident, IncidentStatus
 from openctpat.testing import make_org, owner_of, token_for

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from openctpat.accounts.roles import Role
 from openctpat.core.audit import Action
 from openctpat.core.downloads import PDF, XLSX
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.inspections import exports, services
 from openctpat.inspections.models import Inspection, SealMovement
 from openctpat.testing import owner_of

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import Conflict, PermissionDenied, ValidationFailed
+from openctpat.core.permissions import Role
 from openctpat.inspections import services
 from openctpat.inspections.reconciliation import Gap, SealFact, reconcile
 from openctpat.testing import add_member, owner_of

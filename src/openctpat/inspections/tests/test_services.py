@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openctpat.core.models import ActionStatus, AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.inspections import reminders, services
 from openctpat.inspections.models import (
     ChecklistTemplate,

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
 from openctpat.core.models import ActionStatus
+from openctpat.core.permissions import Role
 from openctpat.inspections import services
 from openctpat.inspections.models import Incident
 from openctpat.testing import add_member, owner_of

@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.inspections import services
 from openctpat.inspections.models import (
     ChecklistTemplate,

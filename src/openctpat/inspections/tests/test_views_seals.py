@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.inspections import services
 from openctpat.inspections.models import Incident, Seal, SealAudit, SealBatch
 from openctpat.testing import add_member, owner_of

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.partners.models import BusinessPartner
 from openctpat.testing import make_org, token_for
 from openctpat.testing.api import ApiClient, APIResourceTests

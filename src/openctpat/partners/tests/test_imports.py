@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import Conflict, ValidationFailed
 from openctpat.core.models import AuditEntry
-from openctpat.partners import services
+from openctpat.core.permissions import Role
+from openctpat.partners import providers, services
 from openctpat.partners.models import BusinessPartner, PartnerImport
 from openctpat.testing import make_org, owner_of, token_for
 from openctpat.testing.api import ApiClient
@@ -104,8 +104,13 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(services, "INLINE_ROWS", 5)
     monkeypatch.setattr(services, "BATCH_ROWS", 4)
     screened = []
-    monkeypatch.setattr(services, "_screen_imported", lambda org, ids: screened.append(ids))
-    return screened
+
+    def record(sender, organisation, partner_ids, **kwargs):
+        screened.append(partner_ids)
+
+    providers.partners_imported.connect(record, dispatch_uid="test-small-batches")
+    yield screened
+    providers.partners_imported.disconnect(dispatch_uid="test-small-batches")
 
 
 @pytest.mark.django_db

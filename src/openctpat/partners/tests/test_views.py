@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.partners.models import BusinessPartner, Questionnaire, QuestionnaireTemplate
 from openctpat.testing.partners import (
     SMALL_CSV,

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.testing import make_org, owner_of, token_for
 from openctpat.testing.api import ApiClient, APIResourceTests
 from openctpat.testing.profiles import (

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.profiles import exports, services
 from openctpat.testing import add_member, owner_of
 from openctpat.testing.profiles import make_document, make_profile

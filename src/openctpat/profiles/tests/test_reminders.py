@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.profiles import services
 from openctpat.profiles.reminders import send_reminders, send_reminders_task
 from openctpat.testing import add_member, owner_of

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import Conflict, NotFound, ValidationFailed
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.profiles import services
 from openctpat.profiles.models import Answer, AnswerStatus, EvidenceVersion, ReviewStatus
 from openctpat.testing import add_member, make_org, owner_of

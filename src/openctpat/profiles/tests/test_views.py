@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.profiles.models import Answer, EvidenceDocument
 from openctpat.testing import make_org
 from openctpat.testing.profiles import holding_importer, make_document, make_profile

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.testing import token_for
 from openctpat.testing.api import ApiClient, APIResourceTests, session_api
 from openctpat.testing.risk import INDICATORS_CSV, make_action, make_assessment, make_lane

@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openctpat.accounts.roles import Role
 from openctpat.core import audit
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.risk import services
 from openctpat.risk.models import LaneNode, ReferenceSet
 from openctpat.testing import make_org, owner_of, token_for

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import Conflict, PermissionDenied, ValidationFailed
 from openctpat.core.models import AuditEntry
+from openctpat.core.permissions import Role
 from openctpat.profiles import services as profile_services
 from openctpat.risk import services
 from openctpat.risk.models import ActionStatus, ReferenceSet

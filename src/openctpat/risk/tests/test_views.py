@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.risk.models import Assessment
 from openctpat.testing.risk import make_assessment, make_node
 

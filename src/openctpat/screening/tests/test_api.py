@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.screening.models import RescreenRun
 from openctpat.testing import add_member, make_org, token_for
 from openctpat.testing.api import ApiClient, APIResourceTests, session_api

@@ -1,6 +1,6 @@
 import pytest
 
-from openctpat.accounts.roles import Role
+from openctpat.core.permissions import Role
 from openctpat.screening import services
 from openctpat.testing.partners import make_partner
 from openctpat.testing.screening import make_alert, make_version

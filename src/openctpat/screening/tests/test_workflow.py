@@ -4,8 +4,8 @@ false positives remembered, four eyes, rescreening when a list changes, and the 
 import pytest
 from django.core import mail
 
-from openctpat.accounts.roles import Role
 from openctpat.core.errors import Conflict, PermissionDenied, ValidationFailed
+from openctpat.core.permissions import Role
 from openctpat.partners import services as partner_services
 from openctpat.partners.models import BusinessPartner
 from openctpat.screening import services

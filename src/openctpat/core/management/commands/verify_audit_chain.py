@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from openctpat.core.audit import verify_chains
@@ -8,11 +9,9 @@ from openctpat.core.checkpoints import Checkpoint, parse_signed
 
 def organisation_arg(org):
     """The organisation ``--org`` names, or None for every chain."""
-    from openctpat.accounts.models import Organisation
-
     if org is None:
         return None
-    organisation = Organisation.objects.filter(pk=org).first()
+    organisation = apps.get_model("accounts", "Organisation").objects.filter(pk=org).first()
     if organisation is None:
         raise CommandError(f"No organisation with id {org}.")
     return organisation

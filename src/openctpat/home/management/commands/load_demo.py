@@ -2,10 +2,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from openctpat.accounts.models import Membership, Organisation, User
-from openctpat.accounts.roles import Role
 from openctpat.accounts.services import add_member, create_organisation
 from openctpat.core import audit
 from openctpat.core.ctpat import EntityType
+from openctpat.core.permissions import Role
 
 DEMO_PASSWORD = "ctpat-demo-2026"
 DEMO_USERS = [
