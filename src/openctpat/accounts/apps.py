@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "openctpat.accounts"
-    label = "accounts"
     verbose_name = "Accounts and organisations"
 
     def ready(self):

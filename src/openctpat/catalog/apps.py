@@ -14,9 +14,7 @@ def _load_packaged_catalog(sender, using="default", **kwargs):
 
 class CatalogConfig(AppConfig):
     name = "openctpat.catalog"
-    label = "catalog"
     verbose_name = "MSC catalog"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # The shipped criteria are data: every migrate (and test-database flush) loads them.

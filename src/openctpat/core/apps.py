@@ -3,5 +3,4 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     name = "openctpat.core"
-    label = "core"
     verbose_name = "Core: tenancy and audit trail"

@@ -30,6 +30,7 @@ from ninja.pagination import paginate
 
 from openctpat.core.permissions import Perm, member_by_id, org_view, require
 
+from .forms import VersionedForm
 from .pages import get_for_org, submit
 from .pagination import Pagination
 from .schemas import Id, responses
@@ -40,11 +41,15 @@ REGISTRY: list["Resource"] = []
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a resource: its URL route and name, and the template it renders."""
+    """One page of a resource: its URL route and name, the template it renders, and what
+    else that page shows (``context(request, obj)``). ``own_view``: the app writes the
+    page's view itself (a workflow page); the resource only links to it."""
 
     route: str
     name: str
     template: str = ""
+    context: Callable | None = None
+    own_view: bool = False
 
 
 @dataclass
@@ -69,6 +74,8 @@ class Api:
     members: dict[str, str] = field(default_factory=dict)
     ops: tuple[str, ...] = ("list", "create", "get", "update", "delete")
     create_status: int = 201
+    create_drop_none: bool = False  # a null in a create body means "the service's default"
+    prefetch: tuple[str, ...] = ()  # what the answers carry beyond the pages (id lists)
 
 
 @dataclass
@@ -81,15 +88,18 @@ class Resource:
     search: Callable | None = None  # (org, **filters) -> queryset; page, API and export
     related: tuple[str, ...] = ()
     prefetch: tuple = ()
+    refine: Callable | None = None  # queryset -> queryset (annotations), every read
+    list_defer: tuple[str, ...] = ()  # long fields a list never shows
     read_perm: str = Perm.VIEW
     write_perm: str = Perm.CHANGE
     edit_perm: str = ""  # who opens the edit page (a viewer may read the form); default write
     # A child resource is listed and created under one object of its parent.
     parent: "Resource | None" = None
     parent_field: str = ""
-    # Pages: keys "list", "create", "detail", "edit", "delete", and "add": a form posted
-    # from the parent's page that creates one (back to that page, errors said there). A list
-    # page with a form creates on the same page when there is no "create" page.
+    # Pages: keys "list", "create", "detail", "edit", "delete", and "add" and "change": a
+    # form posted from the parent's page that creates or edits one (back to that page,
+    # errors said there). A list page with a form creates on the same page when there is no
+    # "create" page.
     pages: dict[str, Page] = field(default_factory=dict)
     form: type | None = None
     form_kwargs: Callable[[Any], dict] = lambda request: {}
@@ -112,6 +122,7 @@ class Resource:
     patch: dict | None = None
     form_payload: Callable | None = None  # the create form's fields, where not ``payload``
     form_patch: dict | None = None  # the edit form's change, where not ``patch``
+    label: Callable[[Any], str] = str  # how its list and detail pages name one object
     register: bool = True  # in REGISTRY, walked by the shared test suites
 
     def __post_init__(self):
@@ -120,28 +131,27 @@ class Resource:
             REGISTRY.append(self)
 
     # -- reading ---------------------------------------------------------------------------
-    def queryset(self, org):
-        """The organisation's objects with what their pages and answers show."""
-        qs = self.model.objects.for_org(org)
+    def _shaped(self, qs):
+        """What pages and answers show of each row, fetched with it."""
         if self.related:
             qs = qs.select_related(*self.related)
         if self.prefetch:
             qs = qs.prefetch_related(*self.prefetch)
-        return qs
+        return self.refine(qs) if self.refine else qs
+
+    def queryset(self, org):
+        """The organisation's objects, shaped for their pages and answers."""
+        return self._shaped(self.model.objects.for_org(org))
 
     def filtered(self, org, parent=None, **filters):
         """The list: the app's search function when there is one, under ``parent``."""
         if self.search is not None:
-            qs = self.search(org, **filters)
-            if self.related:
-                qs = qs.select_related(*self.related)
-            if self.prefetch:
-                qs = qs.prefetch_related(*self.prefetch)
+            qs = self._shaped(self.search(org, **filters))
         else:
             qs = self.queryset(org)
         if parent is not None:
             qs = qs.filter(**{self.parent_field: parent})
-        return qs
+        return qs.defer(*self.list_defer) if self.list_defer else qs
 
     def get(self, request, pk):
         return get_for_org(request, self.queryset(request.org), pk)
@@ -166,27 +176,35 @@ class Resource:
         raise LookupError(f"{self.name}: no page to show after saving")
 
     def _form(self, request, *, instance=None, initial=None):
+        versioned = instance is not None and issubclass(self.form, VersionedForm)
+        kwargs = {"instance": instance} if versioned else {}
         return self.form(
             request.POST or None,
             request.FILES or None,
-            instance=instance,
             initial=initial,
+            **kwargs,
             **self.form_kwargs(request),
         )
 
-    def _context(self, request, obj=None, **context):
+    def _context(self, request, page_key, obj=None, **context):
         context.setdefault("resource", self)
         if obj is not None:
             context["object"] = obj
             context[self.context_name] = obj
-        return {**context, **self.extra_context(request, obj)}
+        context.update(self.extra_context(request, obj))
+        if self.pages[page_key].context is not None:
+            context.update(self.pages[page_key].context(request, obj))
+        return context
 
     def _say(self, request, event: str, obj) -> None:
         default = {"created": "{obj} added.", "saved": "{obj} saved.", "deleted": "{obj} deleted."}
         messages.success(request, self.messages.get(event, default[event]).format(obj=obj))
 
     def _parent(self, request, parent_pk):
-        return self.parent.get(request, parent_pk) if self.parent is not None else None
+        """The parent a child is listed or created under: its row alone, scoped."""
+        if self.parent is None:
+            return None
+        return get_for_org(request, self.parent.model.objects.for_org(request.org), parent_pk)
 
     def _create_call(self, request, parent):
         def call(data):
@@ -216,6 +234,7 @@ class Resource:
         query.pop("page", None)
         context = self._context(
             request,
+            "list",
             parent=parent,
             page=page,
             filters=filters,
@@ -236,7 +255,7 @@ class Resource:
         if submit(request, form, call):
             self._say(request, "created", call.made)
             return redirect(self._after(call.made))
-        context = self._context(request, form=form, parent=parent)
+        context = self._context(request, "create", form=form, parent=parent)
         return render(request, self.pages["create"].template, context)
 
     def add_view(self, request, parent_pk):
@@ -250,9 +269,18 @@ class Resource:
             messages.error(request, errors or "Nothing was saved.")
         return redirect(self.parent._url("detail", parent))
 
+    def change_view(self, request, pk):
+        obj = self.get(request, pk)
+        form = self._form(request, instance=obj)
+        if submit(request, form, lambda data: self.update(request.org, request.user, obj, **data)):
+            self._say(request, "saved", obj)
+        else:
+            messages.error(request, "; ".join(" ".join(v) for v in form.errors.values()))
+        return redirect(self._after(obj, order=("parent",)))
+
     def detail_view(self, request, pk):
         obj = self.get(request, pk)
-        return render(request, self.pages["detail"].template, self._context(request, obj))
+        return render(request, self.pages["detail"].template, self._context(request, "detail", obj))
 
     def edit_view(self, request, pk):
         obj = self.get(request, pk)
@@ -261,7 +289,7 @@ class Resource:
         if submit(request, form, lambda data: self.update(request.org, request.user, obj, **data)):
             self._say(request, "saved", obj)
             return redirect(self._after(obj))
-        context = self._context(request, obj, form=form)
+        context = self._context(request, "edit", obj, form=form)
         return render(request, self.pages["edit"].template, context)
 
     def delete_view(self, request, pk):
@@ -278,10 +306,12 @@ class Resource:
             "edit": org_view(self.edit_perm or self.write_perm)(self.edit_view),
             "delete": require_POST(org_view(self.write_perm)(self.delete_view)),
             "add": require_POST(org_view(self.write_perm)(self.add_view)),
+            "change": require_POST(org_view(self.write_perm)(self.change_view)),
         }
         return [
             path(page.route, views[key], name=page.name.split(":")[-1])
             for key, page in self.pages.items()
+            if not page.own_view
         ]
 
     # -- API ---------------------------------------------------------------------------------
@@ -313,14 +343,15 @@ class Resource:
         kwargs = {"tags": api.tags} if api.tags else {}
 
         def parent_of(request, ids):
-            return self.parent.get(request, ids[list_id[-1]]) if list_id else None
+            return self._parent(request, ids[list_id[-1]]) if list_id else None
 
         if "list" in api.ops:
 
             def list_op(request, filters=None, **ids):
                 require(request, self.read_perm)
                 parent = parent_of(request, ids)
-                return self.filtered(request.org, parent, **(filters.dict() if filters else {}))
+                qs = self.filtered(request.org, parent, **(filters.dict() if filters else {}))
+                return qs.prefetch_related(*api.prefetch) if api.prefetch else qs
 
             params = [_path(n) for n in list_id]
             if api.filters is not None:
@@ -334,6 +365,8 @@ class Resource:
                 require(request, self.write_perm)
                 parent = parent_of(request, ids)
                 data = self._resolve(request, payload.dict())
+                if api.create_drop_none:
+                    data = {k: v for k, v in data.items() if v is not None}
                 args = (request.org, request.user, *((parent,) if parent is not None else ()))
                 return Status(api.create_status, self.create(*args, **data))
 

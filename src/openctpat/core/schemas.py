@@ -1,11 +1,12 @@
 """Schema pieces shared by every router."""
 
+import copy
 import datetime
 import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, create_model, model_validator
 
 ERROR_CODES = frozenset({400, 401, 403, 404, 409, 422})
 
@@ -68,3 +69,19 @@ def _iso_date_only(value):
 
 # A date given as YYYY-MM-DD only (pydantic alone would also take 0 as 1970-01-01).
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
+
+
+def patch_of(schema: type[Schema], name: str, *, exclude: tuple[str, ...] = ()) -> type[Schema]:
+    """The PATCH body of a create body: every field optional (null: unchanged), same bounds.
+
+    One declaration of a resource's fields serves its POST and its PATCH.
+    """
+    fields = {}
+    for field_name, info in schema.model_fields.items():
+        if field_name in exclude:
+            continue
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (info.annotation | None, optional)
+    return create_model(name, __base__=StrictInput, __module__=schema.__module__, **fields)

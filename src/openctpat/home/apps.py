@@ -5,4 +5,3 @@ class HomeConfig(AppConfig):
     """What reads every app: the Overview page and the demo loader (above the apps)."""
 
     name = "openctpat.home"
-    label = "home"

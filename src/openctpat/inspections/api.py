@@ -22,7 +22,7 @@ from openctpat.core.orgsettings import SettingsPages
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.permissions import Perm, member_by_id, require
-from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
+from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, patch_of, responses
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
@@ -114,12 +114,7 @@ class ChecklistPointIn(StrictInput):
     position: StrictInt | None = Field(None, ge=1, le=10000, description="Default: last.")
 
 
-class ChecklistPointPatch(StrictInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    section: str | None = Field(None, max_length=60)
-    guidance: str | None = Field(None, max_length=2000)
-    agricultural: StrictBool | None = None
-    position: StrictInt | None = Field(None, ge=1, le=10000)
+ChecklistPointPatch = patch_of(ChecklistPointIn, "ChecklistPointPatch")
 
 
 class ChecklistOut(Schema):
@@ -157,12 +152,7 @@ class ChecklistIn(StrictInput):
     copy_from_id: StrictId | None = Field(None, description="A checklist whose points to copy.")
 
 
-class ChecklistPatch(StrictInput):
-    name: str | None = Field(None, min_length=1, max_length=120)
-    conveyance_type: ConveyanceType | None = None
-    description: str | None = Field(None, max_length=5000)
-    source: str | None = Field(None, max_length=300)
-    active: StrictBool | None = None
+ChecklistPatch = patch_of(ChecklistIn, "ChecklistPatch", exclude=("copy_from_id",))
 
 
 # -- schemas: inspections --------------------------------------------------------------------
@@ -240,20 +230,7 @@ class InspectionIn(StrictInput):
     supervisor_name: str = Field("", max_length=120)
 
 
-class InspectionPatch(StrictInput):
-    site_id: StrictId | None = None
-    inspected_at: IsoDateTime | None = None
-    inspector_id: StrictId | None = None
-    container_number: str | None = Field(None, max_length=20)
-    trailer_number: str | None = Field(None, max_length=40)
-    truck_plate: str | None = Field(None, max_length=20)
-    trailer_plate: str | None = Field(None, max_length=20)
-    driver_name: str | None = Field(None, max_length=120)
-    driver_id: str | None = Field(None, max_length=60)
-    shipment_reference: str | None = Field(None, max_length=60)
-    partner_id: StrictId | None = None
-    notes: str | None = Field(None, max_length=5000)
-    supervisor_name: str | None = Field(None, max_length=120)
+InspectionPatch = patch_of(InspectionIn, "InspectionPatch", exclude=("checklist_id",))
 
 
 class InspectionCompleteIn(StrictInput):
@@ -336,15 +313,11 @@ class SealBatchIn(StrictInput):
     notes: str = Field("", max_length=5000)
 
 
-class SealBatchPatch(StrictInput):
-    manufacturer: str | None = Field(None, min_length=1, max_length=120)
-    seal_type: str | None = Field(None, max_length=60)
-    certificate_reference: str | None = Field(None, max_length=120)
-    certificate_id: StrictId | None = None
-    storage_location: str | None = Field(None, min_length=1, max_length=200)
-    site_id: StrictId | None = None
-    issuer_ids: list[StrictId] | None = Field(None, max_length=100)
-    notes: str | None = Field(None, max_length=5000)
+SealBatchPatch = patch_of(
+    SealBatchIn,
+    "SealBatchPatch",
+    exclude=("iso_class", "prefix", "first_number", "last_number", "digits", "received_on"),
+)
 
 
 class SealOut(Schema):

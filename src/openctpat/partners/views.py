@@ -1,9 +1,7 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openctpat.accounts.models import User
@@ -19,33 +17,24 @@ from openctpat.profiles.models import EvidenceDocument
 from . import exports, importing, services
 from .forms import (
     ActionForm,
-    CertificationForm,
-    ContactForm,
     DocumentLinkForm,
     ImportUploadForm,
     ItemReviewForm,
     MappingForm,
     PartnerFilterForm,
-    PartnerForm,
     QuestionForm,
     ReviewForm,
     SendForm,
-    TemplateCreateForm,
     TemplateForm,
 )
 from .models import (
     BusinessPartner,
-    Certification,
-    FollowUpAction,
     ImportStatus,
-    PartnerContact,
     PartnerImport,
     Questionnaire,
     QuestionnaireItem,
     QuestionnaireTemplate,
-    TemplateQuestion,
 )
-from .mra import mra_list
 
 PAGE_SIZE = 50
 
@@ -59,102 +48,6 @@ def _base_url(request) -> str:
 
 
 # -- registry --------------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def partner_list(request):
-    filters = PartnerFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    partners = services.search_partners(request.org, **{k: v or None for k, v in criteria.items()})
-    page = Paginator(partners.defer("tier_reasons", "notes"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "export_query": query.urlencode(),
-    }
-    template = "partners/_rows.html" if request.htmx else "partners/list.html"
-    return render(request, template, context)
-
-
-@org_view(Perm.CHANGE)
-def partner_create(request):
-    form = PartnerForm(request.POST or None)
-    made = {}
-
-    def create(data):
-        made["p"] = services.create_partner(request.org, request.user, **data)
-
-    if _submit(request, form, create):
-        messages.success(request, f"{made['p'].legal_name} added to the registry.")
-        return redirect("partners:detail", pk=made["p"].pk)
-    return render(request, "partners/form.html", {"form": form, "partner": None})
-
-
-@org_view(Perm.VIEW)
-def partner_detail(request, pk):
-    partner = _get(request, BusinessPartner, pk)
-    editable = _can_change(request)
-    templates = QuestionnaireTemplate.objects.for_org(request.org)
-    first_contact = partner.contacts.first()
-    send_form = SendForm(
-        templates=templates,
-        initial={
-            "contact_name": first_contact.name if first_contact else "",
-            "contact_email": first_contact.email if first_contact else "",
-            "due_date": timezone.localdate() + timezone.timedelta(days=30),
-        },
-    )
-    documents = EvidenceDocument.objects.for_org(request.org).exclude(
-        pk__in=partner.documents.values("pk")
-    )
-    context = {
-        "partner": partner,
-        "editable": editable,
-        "certifications": partner.certifications.all(),
-        "contacts": partner.contacts.all(),
-        "documents": partner.documents.select_related("current"),
-        "questionnaires": partner.questionnaires.select_related("template"),
-        "actions": partner.actions.select_related("owner", "item"),
-        "lane_nodes": partner.lane_nodes.select_related("lane__assessment"),
-        "cert_form": CertificationForm(),
-        "contact_form": ContactForm(),
-        "send_form": send_form,
-        "link_form": DocumentLinkForm(documents=documents),
-        "action_form": ActionForm(members=_members(request.org)),
-        "mra": mra_list(),
-        "screening": partner.screenings.prefetch_related("versions").first(),
-        "alerts": partner.alerts.all()[:20],
-        "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
-    }
-    return render(request, "partners/detail.html", context)
-
-
-@org_view(Perm.CHANGE)
-def partner_edit(request, pk):
-    partner = _get(request, BusinessPartner, pk)
-    form = PartnerForm(
-        request.POST or None, initial=PartnerForm.initial_from(partner), instance=partner
-    )
-
-    def save(data):
-        services.update_partner(request.org, request.user, partner, **data)
-
-    if _submit(request, form, save):
-        messages.success(request, "Partner saved.")
-        return redirect("partners:detail", pk=pk)
-    return render(request, "partners/form.html", {"form": form, "partner": partner})
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def partner_delete(request, pk):
-    partner = _get(request, BusinessPartner, pk)
-    services.delete_partner(request.org, request.user, partner)
-    messages.success(request, f"{partner.legal_name} deleted.")
-    return redirect("partners:list")
 
 
 def _detail_form(request, pk, form_class, call, success, back=None, **form_kwargs):
@@ -167,30 +60,6 @@ def _detail_form(request, pk, form_class, call, success, back=None, **form_kwarg
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         messages.error(request, errors or "Nothing was saved.")
     return redirect(back or reverse("partners:detail", kwargs={"pk": pk}))
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def certification_add(request, pk):
-    return _detail_form(
-        request,
-        pk,
-        CertificationForm,
-        lambda p, d: services.add_certification(request.org, request.user, p, **d),
-        "Certification added.",
-    )
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def contact_add(request, pk):
-    return _detail_form(
-        request,
-        pk,
-        ContactForm,
-        lambda p, d: services.add_contact(request.org, request.user, p, **d),
-        "Contact added.",
-    )
 
 
 @require_POST
@@ -256,87 +125,6 @@ def action_add(request, pk):
         members=_members(request.org),
         prefix=prefix,
     )
-
-
-# A partner's certifications, contacts and follow-up actions: edited and deleted alike.
-# kind -> (model, form, fields, update service, delete service)
-CHILDREN = {
-    "certification": (
-        Certification,
-        CertificationForm,
-        services.CERTIFICATION_FIELDS,
-        services.update_certification,
-        services.delete_certification,
-    ),
-    "contact": (
-        PartnerContact,
-        ContactForm,
-        services.CONTACT_FIELDS,
-        services.update_contact,
-        services.delete_contact,
-    ),
-    "action": (
-        FollowUpAction,
-        ActionForm,
-        services.ACTION_FIELDS,
-        services.update_action,
-        services.delete_action,
-    ),
-}
-
-
-def _child_edit(request, pk, kind):
-    model, form_class, fields, update, _delete = CHILDREN[kind]
-    obj = _get(request, model, pk, "partner")
-    extra = {"members": _members(request.org)} if kind == "action" else {}
-    initial = {f: getattr(obj, f) for f in fields}
-    form = form_class(request.POST or None, initial=initial, instance=obj, **extra)
-    if _submit(request, form, lambda data: update(request.org, request.user, obj, **data)):
-        messages.success(request, f"{kind.capitalize()} saved.")
-        return redirect("partners:detail", pk=obj.partner_id)
-    context = {"form": form, "object": obj, "partner": obj.partner, "kind": kind}
-    return render(request, "partners/child_form.html", context)
-
-
-def _child_delete(request, pk, kind):
-    model, _form, _fields, _update, delete = CHILDREN[kind]
-    obj = _get(request, model, pk, "partner")
-    delete(request.org, request.user, obj)
-    messages.success(request, f"{kind.capitalize()} deleted.")
-    return redirect("partners:detail", pk=obj.partner_id)
-
-
-@org_view(Perm.VIEW)
-def certification_edit(request, pk):
-    return _child_edit(request, pk, "certification")
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def certification_delete(request, pk):
-    return _child_delete(request, pk, "certification")
-
-
-@org_view(Perm.VIEW)
-def contact_edit(request, pk):
-    return _child_edit(request, pk, "contact")
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def contact_delete(request, pk):
-    return _child_delete(request, pk, "contact")
-
-
-@org_view(Perm.VIEW)
-def action_edit(request, pk):
-    return _child_edit(request, pk, "action")
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def action_delete(request, pk):
-    return _child_delete(request, pk, "action")
 
 
 # -- exports ---------------------------------------------------------------------------------
@@ -438,30 +226,6 @@ def import_progress(request, pk):
 
 
 # -- questionnaire templates -----------------------------------------------------------------
-@org_view(Perm.VIEW)
-def template_list(request):
-    form = TemplateCreateForm(request.POST or None)
-    made = {}
-
-    def create(data):
-        made["t"] = services.create_template(
-            request.org,
-            request.user,
-            partner_type=data["partner_type"],
-            entity_type=data["entity_type"] or None,
-            name=data["name"],
-        )
-
-    if _submit(request, form, create):
-        messages.success(request, "Template created from the MSC catalog.")
-        return redirect("partners:template", pk=made["t"].pk)
-    templates = (
-        QuestionnaireTemplate.objects.for_org(request.org)
-        .annotate(question_count=Count("questions"))
-        .order_by("name", "id")
-    )
-    page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "partners/templates.html", {"form": form, "page": page})
 
 
 @org_view(Perm.VIEW)
@@ -495,29 +259,6 @@ def template_detail(request, pk):
         "editable": _can_change(request),
     }
     return render(request, "partners/template.html", context)
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def question_edit(request, pk):
-    question = _get(request, TemplateQuestion, pk, "template")
-    form = QuestionForm(request.POST)
-    if _submit(
-        request, form, lambda d: services.update_question(request.org, request.user, question, **d)
-    ):
-        messages.success(request, "Question saved.")
-    else:
-        messages.error(request, "; ".join(" ".join(v) for v in form.errors.values()))
-    return redirect("partners:template", pk=question.template_id)
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def question_delete(request, pk):
-    question = _get(request, TemplateQuestion, pk, "template")
-    services.delete_question(request.org, request.user, question)
-    messages.success(request, "Question removed.")
-    return redirect("partners:template", pk=question.template_id)
 
 
 # -- questionnaires --------------------------------------------------------------------------

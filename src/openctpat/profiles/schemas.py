@@ -4,7 +4,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from openctpat.core.schemas import StrictInput
+from openctpat.core.schemas import StrictInput, patch_of
 
 from .models import SiteType
 
@@ -16,11 +16,7 @@ class SiteIn(StrictInput):
     site_type: SiteType
 
 
-class SitePatch(StrictInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    address: str | None = Field(None, max_length=2000)
-    country: str | None = Field(None, min_length=2, max_length=2)
-    site_type: SiteType | None = None
+SitePatch = patch_of(SiteIn, "SitePatch")
 
 
 class SiteOut(Schema):

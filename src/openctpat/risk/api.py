@@ -12,7 +12,7 @@ from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.permissions import Perm, member_by_id, require
-from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, responses
+from openctpat.core.schemas import Id, IsoDate, StrictId, StrictInput, patch_of, responses
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
@@ -108,9 +108,7 @@ class LaneIn(StrictInput):
     description: str = Field("", max_length=5000)
 
 
-class LanePatch(StrictInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=5000)
+LanePatch = patch_of(LaneIn, "LanePatch")
 
 
 class LaneOut(Schema):
@@ -132,16 +130,7 @@ class NodeIn(StrictInput):
     position: StrictInt | None = Field(None, ge=1, le=10000)
 
 
-class NodePatch(StrictInput):
-    node_type: NodeType | None = None
-    mode: Mode | None = None
-    name: str | None = Field(None, min_length=1, max_length=200)
-    country: str | None = Field(None, min_length=2, max_length=2)
-    activities: list[str] | None = Field(None, max_length=10)
-    site_id: StrictId | None = None
-    partner_id: StrictId | None = None
-    impact: Rating | None = None
-    position: StrictInt | None = Field(None, ge=1, le=10000)
+NodePatch = patch_of(NodeIn, "NodePatch")
 
 
 class NodeOut(Schema):

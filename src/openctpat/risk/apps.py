@@ -13,9 +13,7 @@ def _load_reference_indicators(sender, using="default", **kwargs):
 
 class RiskConfig(AppConfig):
     name = "openctpat.risk"
-    label = "risk"
     verbose_name = "Risk assessment"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         post_migrate.connect(_load_reference_indicators, sender=self, dispatch_uid="risk-ref")

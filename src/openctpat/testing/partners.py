@@ -62,8 +62,10 @@ def make_template(org, partner_type="foreign_manufacturer", entity_type=None):
     )
 
 
-def make_question(org):
-    return make_template(org).questions.first()
+def make_question(org, template=None):
+    template = template or make_template(org)
+    n = template.questions.count()
+    return services.add_question(org, owner_of(org), template, text=f"Is cargo sealed? ({n})")
 
 
 def send(org, partner=None, template=None):
@@ -99,8 +101,8 @@ def make_item(org):
     return make_submitted(org).items.first()
 
 
-def make_action(org):
-    partner = make_partner(org)
+def make_action(org, partner=None):
+    partner = partner or make_partner(org)
     return services.create_action(org, owner_of(org), partner, title="Install CCTV at the dock")
 
 

@@ -48,8 +48,8 @@ def form_data(form, **changes) -> dict:
     data = {}
     for bound in form:
         value = changes.get(bound.name, bound.value())
-        if value is False:
-            continue
+        if value is False or value is None or value == []:
+            continue  # what a browser leaves out: unticked boxes, empty multiple choices
         data[bound.html_name] = form_value(value)
     return data
 
@@ -150,7 +150,13 @@ class ResourceTestCase(TestCase):
         return self.resource.payload(self.org, self._n())
 
     def create_form(self):
-        return (self.resource.form_payload or self.resource.payload)(self.org, self._n())
+        """The create page's form as a browser posts it: its initial values, then the
+        declaration's payload (pages without their own form post the payload alone)."""
+        payload = (self.resource.form_payload or self.resource.payload)(self.org, self._n())
+        if "create" not in self.resource.pages:
+            return payload
+        page = self.client_for(Role.OWNER).get(self.page_url("create"))
+        return form_data(page.context["form"], **payload)
 
     # -- pages -------------------------------------------------------------------------------
     def test_pages_by_role(self):
@@ -166,7 +172,7 @@ class ResourceTestCase(TestCase):
                     expected = 200 if self.may(role, perm) else 403
                     self.assertEqual(response.status_code, expected, response.content[:200])
                     if expected == 200 and key in ("list", "detail"):
-                        self.assertContains(response, _shown(self.obj))
+                        self.assertContains(response, _shown(self.resource, self.obj))
 
     def test_page_create_by_role(self):
         key = next((k for k in ("create", "add", "list") if k in self.resource.pages), None)
@@ -231,7 +237,18 @@ class ResourceTestCase(TestCase):
             if self.resource.parent is not None:
                 self.assertEqual(client.get(self.page_url("list", self.foreign)).status_code, 404)
             else:
-                self.assertNotContains(client.get(self.page_url("list")), _shown(self.foreign))
+                self.assert_not_listed(client.get(self.page_url("list")), self.foreign)
+
+    def assert_not_listed(self, response, foreign):
+        """Neither the other organisation's object's name nor its link is on the page."""
+        checked = False
+        if self.resource.label(foreign) != self.resource.label(self.obj):
+            self.assertNotContains(response, _shown(self.resource, foreign))
+            checked = True
+        if "detail" in self.resource.pages:
+            self.assertNotContains(response, f'href="{self.page_url("detail", foreign)}"')
+            checked = True
+        self.assertTrue(checked, "the factory gives both organisations' objects one name")
 
     # -- API ---------------------------------------------------------------------------------
     def _api(self, op) -> bool:
@@ -361,10 +378,10 @@ def _measure(call) -> tuple[int, int]:
     return len(ctx.captured_queries), response.context["page"].paginator.count
 
 
-def _shown(obj) -> str:
+def _shown(resource, obj) -> str:
     from django.utils.html import escape
 
-    return escape(str(obj))
+    return escape(resource.label(obj))
 
 
 def _errors(response) -> str:
