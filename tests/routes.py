@@ -69,7 +69,9 @@ OBJECTS = {
     "item_id": lambda org: partner_factories.make_item(org).pk,
     "followup_id": lambda org: partner_factories.make_action(org).pk,
     "alert_id": lambda org: screening_factories.make_alert(org).pk,
-    "checklist_id": lambda org: inspection_factories.make_template(org).pk,
+    "checklist_id": lambda org: (
+        inspection_factories.make_template(org, conveyance_type="container").pk
+    ),
     "checklist_point_id": lambda org: inspection_factories.make_template(org).points.first().pk,
     "inspection_id": lambda org: inspection_factories.make_inspection(org).pk,
     "inspection_point_id": lambda org: inspection_factories.make_point(org).pk,
@@ -205,6 +207,16 @@ PARAM_LIST_PAGES = {
     "inspections:inspection_detail",
     "inspections:checklist_detail",
 }
+# Pages that only redirect (two-factor step, no organisation yet) or only take a POST: a
+# GET of them measures nothing, so they have no query budget.
+NOT_LIST_PAGES = {
+    "accounts:mfa_verify",
+    "accounts:no_organisation",
+    "accounts:mfa_disable",
+    "accounts:switch_organisation",
+}
+# Lists of data every organisation shares (the MSC catalog, the screening lists).
+SHARED_LISTS = {"/api/v1/catalog/criteria", "/api/v1/catalog/sets", "/api/v1/screening/lists"}
 # Pages and API parameters that show shared (non-tenant) data to every signed-in member.
 SHARED_PAGES = {"catalog:criterion"}
 SHARED_API_PARAMS = {"set_id", "criterion_pk"}
