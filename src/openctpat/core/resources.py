@@ -76,6 +76,7 @@ class Api:
     create_status: int = 201
     create_drop_none: bool = False  # a null in a create body means "the service's default"
     prefetch: tuple[str, ...] = ()  # what the answers carry beyond the pages (id lists)
+    nullable: tuple[str, ...] = ()  # patch fields where null clears the value
 
 
 @dataclass
@@ -323,7 +324,11 @@ class Resource:
                 data[name] = get_for_org(request, model, pk) if pk is not None else None
         for key, name in self.api.members.items():
             if key in data:
-                data[name] = member_by_id(request, data.pop(key), key)
+                value = data.pop(key)
+                if isinstance(value, list):
+                    data[name] = [member_by_id(request, pk, key) for pk in dict.fromkeys(value)]
+                else:
+                    data[name] = member_by_id(request, value, key)
         return data
 
     def add_to(self, router, module: str) -> None:
@@ -368,7 +373,8 @@ class Resource:
                 if api.create_drop_none:
                     data = {k: v for k, v in data.items() if v is not None}
                 args = (request.org, request.user, *((parent,) if parent is not None else ()))
-                return Status(api.create_status, self.create(*args, **data))
+                obj = self.create(*args, **data)
+                return Status(api.create_status, self.get(request, obj.pk))
 
             params = [*(_path(n) for n in list_id), _param("payload", api.create_in)]
             router.post(
@@ -388,10 +394,13 @@ class Resource:
             def update_op(request, payload, **ids):
                 require(request, self.write_perm)
                 obj = self.get(request, ids[detail_id])
-                self.update(
-                    request.org, request.user, obj, **self._resolve(request, payload.given())
-                )
-                return obj
+                data = {
+                    k: v
+                    for k, v in payload.dict(exclude_unset=True).items()
+                    if v is not None or k in api.nullable
+                }
+                self.update(request.org, request.user, obj, **self._resolve(request, data))
+                return self.get(request, obj.pk)  # as stored, with what its answer shows
 
             params = [_path(detail_id), _param("payload", api.patch_in)]
             router.patch(api.detail_path, response=responses({200: detail_out}), **kwargs)(

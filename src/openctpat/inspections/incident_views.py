@@ -15,7 +15,7 @@ from openctpat.core.permissions import Perm, Role, has_perm, org_view
 from openctpat.risk.models import Assessment
 
 from . import services
-from .models import CBP_REPORTABLE, CorrectiveAction, Incident, IncidentStatus, Inspection, Seal
+from .models import CBP_REPORTABLE, CorrectiveAction, Incident, Inspection, Seal
 from .seal_forms import (
     ActionStatusForm,
     CloseForm,
@@ -59,21 +59,13 @@ def incident_list(request):
     org = request.org
     now = timezone.now()
     filters = IncidentFilterForm(request.GET or None)
-    incidents = Incident.objects.for_org(org).select_related("site", "seal")
+    criteria = {}
     if filters.is_valid():
         data = filters.cleaned_data
-        if data["status"] == "not_closed":
-            incidents = incidents.exclude(status=IncidentStatus.CLOSED)
-        elif data["status"]:
-            incidents = incidents.filter(status=data["status"])
-        if data["incident_type"]:
-            incidents = incidents.filter(incident_type=data["incident_type"])
-        if data["cbp"] == "reportable":
-            incidents = incidents.filter(cbp_reportable=True)
-        elif data["cbp"] == "overdue":
-            incidents = incidents.filter(
-                cbp_reportable=True, cbp_reported_at__isnull=True, cbp_report_due_at__lt=now
-            )
+        criteria = {"status": data["status"], "incident_type": data["incident_type"]}
+        criteria["cbp_reportable"] = data["cbp"] == "reportable"
+        criteria["cbp_overdue"] = True if data["cbp"] == "overdue" else None
+    incidents = services.search_incidents(org, now=now, **criteria).select_related("site", "seal")
     page = Paginator(
         incidents.defer("description", "investigation_notes", "root_cause", "closure_note"),
         PAGE_SIZE,

@@ -1205,3 +1205,55 @@ def incident_counts(org) -> dict:
         open=Count("pk", filter=~Q(status=IncidentStatus.CLOSED)),
         cbp_due=Count("pk", filter=Q(cbp_reportable=True, cbp_reported_at__isnull=True)),
     )
+
+
+# -- searching: one function a list's page, API and export share ---------------------------
+def search_inspections(
+    org, *, date_from=None, date_to=None, site_id=None, result=None, status=None, q=None
+):
+    """The organisation's inspections, newest first, narrowed by the list's filters."""
+    inspections = Inspection.objects.for_org(org)
+    if date_from:
+        inspections = inspections.filter(inspected_at__date__gte=date_from)
+    if date_to:
+        inspections = inspections.filter(inspected_at__date__lte=date_to)
+    if site_id is not None:
+        inspections = inspections.filter(site_id=site_id)
+    if result:
+        inspections = inspections.filter(result=result)
+    if status:
+        inspections = inspections.filter(status=status)
+    if q and q.strip():
+        q = q.strip()
+        inspections = inspections.filter(
+            Q(container_number__icontains=q)
+            | Q(trailer_number__icontains=q)
+            | Q(truck_plate__icontains=q)
+            | Q(trailer_plate__icontains=q)
+            | Q(shipment_reference__icontains=q)
+        )
+    return inspections
+
+
+def search_incidents(
+    org, *, status=None, incident_type=None, cbp_overdue=None, cbp_reportable=None, now=None
+):
+    """The organisation's incidents; ``status="not_closed"`` keeps every open one, and
+    ``cbp_overdue`` those reportable to CBP, not reported and past their deadline."""
+    incidents = Incident.objects.for_org(org)
+    if status == "not_closed":
+        incidents = incidents.exclude(status=IncidentStatus.CLOSED)
+    elif status:
+        incidents = incidents.filter(status=status)
+    if incident_type:
+        incidents = incidents.filter(incident_type=incident_type)
+    if cbp_reportable:
+        incidents = incidents.filter(cbp_reportable=True)
+    if cbp_overdue is not None:
+        overdue = Q(
+            cbp_reportable=True,
+            cbp_reported_at__isnull=True,
+            cbp_report_due_at__lt=now or timezone.now(),
+        )
+        incidents = incidents.filter(overdue if cbp_overdue else ~overdue)
+    return incidents

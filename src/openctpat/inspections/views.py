@@ -64,23 +64,20 @@ def _detail_url(inspection_id: int, anchor: str = "") -> str:
 @org_view(Perm.VIEW)
 def inspection_list(request):
     filters = InspectionFilterForm(request.GET or None, org=request.org)
+    criteria = {}
+    if filters.is_valid():
+        data = filters.cleaned_data
+        criteria = {"date_from": data["date_from"], "date_to": data["date_to"]}
+        criteria["site_id"] = data["site"].pk if data["site"] else None
+        if data["result"] == InspectionStatus.IN_PROGRESS:
+            criteria["status"] = InspectionStatus.IN_PROGRESS
+        else:
+            criteria["result"] = data["result"]
     inspections = (
-        Inspection.objects.for_org(request.org)
+        services.search_inspections(request.org, **criteria)
         .select_related("site", "inspector")
         .defer("notes", "site__address")
     )
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["date_from"]:
-            inspections = inspections.filter(inspected_at__date__gte=data["date_from"])
-        if data["date_to"]:
-            inspections = inspections.filter(inspected_at__date__lte=data["date_to"])
-        if data["site"]:
-            inspections = inspections.filter(site=data["site"])
-        if data["result"] == InspectionStatus.IN_PROGRESS:
-            inspections = inspections.filter(status=InspectionStatus.IN_PROGRESS)
-        elif data["result"]:
-            inspections = inspections.filter(result=data["result"])
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

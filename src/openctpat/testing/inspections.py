@@ -97,7 +97,17 @@ def make_notification(org):
     )
 
 
-def make_corrective_action(org):
+def make_corrective_action(org, incident=None):
     return services.add_corrective_action(
-        org, owner_of(org), make_incident(org), title="Raise the fence"
+        org, owner_of(org), incident or make_incident(org), title="Raise the fence"
     )
+
+
+def make_checklist(org):
+    """A checklist of the organisation's own (one point), not a packaged one."""
+    return make_template(org, conveyance_type="container")
+
+
+def make_checklist_point(org, template=None):
+    template = template or make_checklist(org)
+    return services.add_point(org, owner_of(org), template, title=f"Point {next(_seq)}")

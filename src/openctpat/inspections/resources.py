@@ -1,0 +1,249 @@
+"""Inspections' plain resources: checklists and their points, inspections, seal batches,
+seal audits, incidents and their corrective actions, declared once; core gives their API.
+Seal moves, point results, sign-offs, VVTT, notifications and files stay workflows (api.py)."""
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from openctpat.core.resources import Api, Resource
+from openctpat.partners.models import BusinessPartner
+from openctpat.profiles.models import EvidenceDocument, Site
+
+from . import services
+from .models import (
+    ChecklistPoint,
+    ChecklistTemplate,
+    CorrectiveAction,
+    Incident,
+    Inspection,
+    Seal,
+    SealAudit,
+    SealBatch,
+)
+from .schemas import (
+    ChecklistDetailOut,
+    ChecklistIn,
+    ChecklistOut,
+    ChecklistPatch,
+    ChecklistPointIn,
+    ChecklistPointOut,
+    ChecklistPointPatch,
+    IncidentActionIn,
+    IncidentActionOut,
+    IncidentActionPatch,
+    IncidentDetailOut,
+    IncidentFilters,
+    IncidentIn,
+    IncidentOut,
+    IncidentPatch,
+    InspectionDetailOut,
+    InspectionFilters,
+    InspectionIn,
+    InspectionOut,
+    InspectionPatch,
+    SealAuditDetailOut,
+    SealAuditIn,
+    SealAuditOut,
+    SealBatchDetailOut,
+    SealBatchIn,
+    SealBatchOut,
+    SealBatchPatch,
+)
+
+TESTING = "openctpat.testing.inspections."
+# Ids an inspection, a batch or an incident may name (another organisation's: 404).
+REFS = {
+    "site_id": ("site", Site),
+    "partner_id": ("partner", BusinessPartner),
+    "inspection_id": ("inspection", Inspection),
+    "seal_id": ("seal", Seal),
+    "certificate_id": ("certificate", EvidenceDocument),
+}
+
+
+def _refs(*keys, **more):
+    return {**{k: REFS[k] for k in keys}, **more}
+
+
+checklists = Resource(
+    model=ChecklistTemplate,
+    name="checklist",
+    search=lambda org: services.templates_for(org),
+    create=services.create_template,
+    update=services.update_template,
+    refine=lambda qs: qs.annotate(point_count=Count("points")),
+    api=Api(
+        list_path="/checklists",
+        detail_path="/checklists/{checklist_id}",
+        out=ChecklistOut,
+        detail_out=ChecklistDetailOut,
+        create_in=ChecklistIn,
+        patch_in=ChecklistPatch,
+        refs={"copy_from_id": ("copy_from", ChecklistTemplate)},
+        ops=("list", "create", "get", "update"),
+    ),
+    factory=TESTING + "make_checklist",
+    payload=lambda org, n: {"name": f"Reefer checklist {n}", "conveyance_type": "container"},
+    patch={"description": "Reefer units: check the machinery housing too."},
+)
+
+checklist_points = Resource(
+    model=ChecklistPoint,
+    name="checklist_point",
+    create=services.add_point,
+    update=services.update_point,
+    delete=services.delete_point,
+    parent=checklists,
+    parent_field="template",
+    related=("template",),
+    api=Api(
+        list_path="/checklists/{checklist_id}/points",
+        detail_path="/checklist-points/{checklist_point_id}",
+        out=ChecklistPointOut,
+        create_in=ChecklistPointIn,
+        patch_in=ChecklistPointPatch,
+        ops=("create", "update", "delete"),
+        names={"create": "add_checklist_point"},
+        create_drop_none=True,
+    ),
+    factory=TESTING + "make_checklist_point",
+    payload=lambda org, n: {"title": f"Door {n}"},
+    patch={"guidance": "Check the hinges and their rivets."},
+)
+
+
+def _first_ids(org) -> dict:
+    """An active checklist and a site of ``org``: what a new inspection needs."""
+    checklist = services.templates_for(org).filter(active=True).first()
+    return {"checklist_id": checklist.pk, "site_id": Site.objects.for_org(org).first().pk}
+
+
+inspections = Resource(
+    model=Inspection,
+    name="inspection",
+    search=services.search_inspections,
+    create=services.start_inspection,
+    update=services.update_inspection,
+    delete=services.delete_inspection,
+    related=("inspector",),
+    prefetch=(Prefetch("seals", queryset=Seal.objects.order_by("number")),),
+    api=Api(
+        list_path="/inspections",
+        detail_path="/inspections/{inspection_id}",
+        out=InspectionOut,
+        detail_out=InspectionDetailOut,
+        create_in=InspectionIn,
+        patch_in=InspectionPatch,
+        filters=InspectionFilters,
+        refs=_refs("site_id", "partner_id", checklist_id=("template", ChecklistTemplate)),
+        members={"inspector_id": "inspector"},
+        names={"create": "start_inspection"},
+        create_drop_none=True,
+        nullable=("partner_id",),
+    ),
+    factory=TESTING + "make_inspection",
+    payload=lambda org, n: {**_first_ids(org), "truck_plate": f"TX-{n}"},
+    patch={"notes": "Driver waited outside the yard."},
+)
+
+seal_batches = Resource(
+    model=SealBatch,
+    name="seal_batch",
+    create=services.create_batch,
+    update=services.update_batch,
+    prefetch=("issuers",),
+    api=Api(
+        list_path="/seal-batches",
+        detail_path="/seal-batches/{batch_id}",
+        out=SealBatchOut,
+        detail_out=SealBatchDetailOut,
+        create_in=SealBatchIn,
+        patch_in=SealBatchPatch,
+        refs=_refs("site_id", "certificate_id"),
+        members={"issuer_ids": "issuers"},
+        ops=("list", "create", "get", "update"),
+        names={"list": "list_seal_batches"},
+        nullable=("site_id", "certificate_id"),
+    ),
+    factory=TESTING + "make_batch",
+    payload=lambda org, n: {
+        "manufacturer": "TydenBrooks",
+        "first_number": 900_000 + n * 100,
+        "last_number": 900_000 + n * 100 + 9,
+        "received_on": timezone.localdate().isoformat(),
+        "storage_location": "Locked cabinet",
+    },
+    patch={"notes": "Moved to the gatehouse safe."},
+)
+
+seal_audits = Resource(
+    model=SealAudit,
+    name="seal_audit",
+    create=services.record_seal_audit,
+    related=("signed_off_by",),
+    api=Api(
+        list_path="/seal-audits",
+        detail_path="/seal-audits/{seal_audit_id}",
+        out=SealAuditOut,
+        detail_out=SealAuditDetailOut,
+        create_in=SealAuditIn,
+        ops=("list", "create", "get"),
+        names={"create": "record_seal_audit"},
+    ),
+    factory=TESTING + "make_seal_audit",
+    payload=lambda org, n: {"audited_on": timezone.localdate().isoformat(), "counted_numbers": []},
+)
+
+incidents = Resource(
+    model=Incident,
+    name="incident",
+    search=services.search_incidents,
+    create=services.create_incident,
+    update=services.update_incident,
+    related=("closed_by",),
+    prefetch=("files",),
+    api=Api(
+        list_path="/incidents",
+        detail_path="/incidents/{incident_id}",
+        out=IncidentOut,
+        detail_out=IncidentDetailOut,
+        create_in=IncidentIn,
+        patch_in=IncidentPatch,
+        filters=IncidentFilters,
+        refs=_refs("site_id", "partner_id", "inspection_id", "seal_id", "certificate_id"),
+        ops=("list", "create", "get", "update"),
+        create_drop_none=True,
+        nullable=tuple(REFS),
+    ),
+    factory=TESTING + "make_incident",
+    payload=lambda org, n: {
+        "title": f"Fence cut {n}",
+        "incident_type": "suspicious_activity",
+        "description": "A gap in the perimeter fence behind dock 4.",
+    },
+    patch={"severity": "high"},
+)
+
+corrective_actions = Resource(
+    model=CorrectiveAction,
+    name="corrective_action",
+    create=services.add_corrective_action,
+    update=services.update_corrective_action,
+    parent=incidents,
+    parent_field="incident",
+    related=("incident", "risk_action"),
+    api=Api(
+        list_path="/incidents/{incident_id}/actions",
+        detail_path="/corrective-actions/{corrective_action_id}",
+        out=IncidentActionOut,
+        create_in=IncidentActionIn,
+        patch_in=IncidentActionPatch,
+        members={"owner_id": "owner"},
+        ops=("create", "update"),
+        names={"create": "add_incident_action", "update": "update_incident_action"},
+        nullable=("owner_id", "due_date"),
+    ),
+    factory=TESTING + "make_corrective_action",
+    payload=lambda org, n: {"title": f"Repair the fence {n}"},
+    patch={"status": "in_progress"},
+)
