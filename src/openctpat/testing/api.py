@@ -53,7 +53,9 @@ class APIResourceTests:
 
     Set ``path`` (the list URL), ``read_perm``/``write_perm`` (from ``Perm``) and implement
     ``make_object(org)``; give ``create_payload(org)``, ``update_payload`` and
-    ``can_delete`` where the resource supports them.
+    ``can_delete`` where the resource supports them, and ``list_path(obj)`` where the list
+    lives under a parent. Every write checks the database: an allowed one changed it, a
+    refused one left it as it was. (Declared resources get ``testing.resources`` instead.)
     """
 
     path: str = ""
@@ -81,6 +83,22 @@ class APIResourceTests:
     def detail(self, obj) -> str:
         return f"{self.path}/{obj.pk}"
 
+    def list_path(self, obj) -> str:
+        return self.path
+
+    @staticmethod
+    def stored(obj):
+        return type(obj)._base_manager.filter(pk=obj.pk).values().first()
+
+    def gone(self, obj) -> bool:
+        """Whether a delete took: the row is gone (or, for what is revoked, revoked)."""
+        row = self.stored(obj)
+        return row is None or row.get("revoked_at") is not None
+
+    @staticmethod
+    def rows(model, org) -> int:
+        return model._base_manager.filter(organisation=org).count()
+
     # -- helpers -----------------------------------------------------------------------
     @pytest.fixture
     def org(self):
@@ -96,8 +114,8 @@ class APIResourceTests:
     # -- the tests every resource gets ---------------------------------------------
     @pytest.mark.parametrize("role", Role.values)
     def test_list_by_role(self, org, role):
-        self.make_object(org)
-        response = self.api(org, role).get(self.path, limit=1)
+        obj = self.make_object(org)
+        response = self.api(org, role).get(self.list_path(obj), limit=1)
         if self.allowed(role, self.read_perm):
             assert response.status_code == 200, response.content
             body = response.json()
@@ -117,34 +135,45 @@ class APIResourceTests:
     def test_other_organisation_gets_404(self, org):
         obj = self.make_object(org)
         other = self.api(make_org(), Role.OWNER)
+        before = self.stored(obj)
         assert other.get(self.detail(obj)).status_code == 404
-        listed = other.get(self.path).json()
-        assert all(item["id"] != obj.pk for item in listed.get("items", []))
+        listed = other.get(self.list_path(obj))
+        if self.list_path(obj) == self.path:
+            assert all(item["id"] != obj.pk for item in listed.json()["items"])
+        else:  # under another organisation's parent
+            assert listed.status_code == 404
         if self.update_payload is not None:
             assert other.patch(self.detail(obj), self.update_payload).status_code == 404
         if self.can_delete:
             assert other.delete(self.detail(obj)).status_code == 404
+        assert self.stored(obj) == before
 
     @pytest.mark.parametrize("role", Role.values)
     def test_create_by_role(self, org, role):
+        model = type(self.make_object(org))
         payload = self.create_payload(org)
+        before = self.rows(model, org)
         response = self.api(org, role).post(self.path, payload)
-        expected = self.create_status if self.allowed(role, self.write_perm) else 403
-        assert response.status_code == expected, response.content
+        allowed = self.allowed(role, self.write_perm)
+        assert response.status_code == (self.create_status if allowed else 403), response.content
+        assert self.rows(model, org) == before + (1 if allowed else 0)
 
     @pytest.mark.parametrize("role", Role.values)
     def test_update_by_role(self, org, role):
         obj = self.make_object(org)
+        before = self.stored(obj)
         response = self.api(org, role).patch(self.detail(obj), self.update_payload)
-        expected = 200 if self.allowed(role, self.write_perm) else 403
-        assert response.status_code == expected, response.content
+        allowed = self.allowed(role, self.write_perm)
+        assert response.status_code == (200 if allowed else 403), response.content
+        assert (self.stored(obj) != before) is allowed
 
     @pytest.mark.parametrize("role", Role.values)
     def test_delete_by_role(self, org, role):
         obj = self.make_object(org)
         response = self.api(org, role).delete(self.detail(obj))
-        expected = self.delete_status if self.allowed(role, self.write_perm) else 403
-        assert response.status_code == expected, response.content
+        allowed = self.allowed(role, self.write_perm)
+        assert response.status_code == (self.delete_status if allowed else 403), response.content
+        assert self.gone(obj) is allowed
 
     def test_unknown_fields_are_refused(self, org):
         payload = self.create_payload(org)
@@ -154,5 +183,5 @@ class APIResourceTests:
 
     def test_unauthenticated_gets_401(self, org):
         obj = self.make_object(org)
-        assert ApiClient().get(self.path).status_code == 401
+        assert ApiClient().get(self.list_path(obj)).status_code == 401
         assert ApiClient().get(self.detail(obj)).status_code == 401

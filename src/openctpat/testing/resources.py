@@ -335,6 +335,27 @@ class ResourceTestCase(TestCase):
                 listed = api.get(self.api_url("list"), limit=200).json()["items"]
                 self.assertNotIn(self.foreign.pk, [i["id"] for i in listed])
 
+    def test_api_refuses_unknown_fields_and_anonymous_callers(self):
+        if not self.resource.api:
+            self.skipTest("no API")
+        if self._api("create"):
+            before = self.count()
+            body = {**self.create_body(), "no_such_field": 1}
+            response = self.api_for(Role.OWNER).post(self.api_url("list"), body)
+            self.assertEqual(response.status_code, 422, response.content)
+            self.assertIn("no_such_field", response.json()["error"]["fields"])
+            self.assertEqual(self.count(), before)
+        anonymous = ApiClient()
+        if self._api("list"):
+            self.assertEqual(anonymous.get(self.api_url("list")).status_code, 401)
+        if self._api("get"):
+            self.assertEqual(anonymous.get(self.api_url("detail")).status_code, 401)
+        if self._api("update"):
+            before = self.stored(self.obj)
+            response = anonymous.patch(self.api_url("detail"), self.resource.patch)
+            self.assertEqual(response.status_code, 401)
+            self.assertEqual(self.stored(self.obj), before)
+
     # -- query budget ------------------------------------------------------------------------
     def test_list_query_budget(self):
         """Two more rows of this resource (under the same parent) cost no more queries."""

@@ -35,51 +35,6 @@ def owner_api(org):
 
 
 # -- the resources, with the shared list/read/role/tenancy tests -----------------------------
-class TestChecklistsAPI(APIResourceTests):
-    path = f"{API}/checklists"
-    update_payload = {"description": "Used at the Laredo yard."}
-
-    def make_object(self, org):
-        return make_template(org)
-
-    def create_payload(self, org):
-        return {"name": "Rail car", "conveyance_type": "rail_car"}
-
-
-class TestInspectionsAPI(APIResourceTests):
-    path = f"{API}/inspections"
-    update_payload = {"driver_name": "Dora Driver"}
-    can_delete = True
-
-    def make_object(self, org):
-        return make_inspection(org)
-
-    def create_payload(self, org):
-        return {
-            "checklist_id": make_template(org).pk,
-            "site_id": make_site(org).pk,
-            "container_number": "CSQU3054383",
-            "shipment_reference": "PO-1",
-        }
-
-
-class TestSealBatchesAPI(APIResourceTests):
-    path = f"{API}/seal-batches"
-    update_payload = {"storage_location": "Safe, gatehouse"}
-
-    def make_object(self, org):
-        return make_batch(org, size=3)
-
-    def create_payload(self, org):
-        return {
-            "manufacturer": "TydenBrooks",
-            "prefix": "TB",
-            "first_number": 500,
-            "last_number": 509,
-            "digits": 6,
-            "received_on": "2026-01-05",
-            "storage_location": "Locked cabinet",
-        }
 
 
 class TestSealsAPI(APIResourceTests):
@@ -87,31 +42,6 @@ class TestSealsAPI(APIResourceTests):
 
     def make_object(self, org):
         return make_seal(org)
-
-
-class TestSealAuditsAPI(APIResourceTests):
-    path = f"{API}/seal-audits"
-
-    def make_object(self, org):
-        return make_seal_audit(org)
-
-    def create_payload(self, org):
-        return {"audited_on": timezone.localdate().isoformat(), "counted_numbers": []}
-
-
-class TestIncidentsAPI(APIResourceTests):
-    path = f"{API}/incidents"
-    update_payload = {"severity": "high"}
-
-    def make_object(self, org):
-        return make_incident(org)
-
-    def create_payload(self, org):
-        return {
-            "title": "Fence cut",
-            "incident_type": "unauthorised_access",
-            "description": "A hole in the fence by gate 2.",
-        }
 
 
 # -- checklists and inspections --------------------------------------------------------------

@@ -4,127 +4,27 @@ from django.test import Client
 
 from openctpat.core.permissions import Role
 from openctpat.partners.models import BusinessPartner
-from openctpat.testing import make_org, token_for
+from openctpat.testing import token_for
 from openctpat.testing.api import ApiClient, APIResourceTests
 from openctpat.testing.partners import (
     SMALL_CSV,
-    make_action,
-    make_certification,
-    make_contact,
     make_partner,
     make_questionnaire,
-    make_template,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-class TestPartnersAPI(APIResourceTests):
-    path = "/api/v1/partners"
-    update_payload = {"status": "suspended", "notes": "Audit pending"}
-    can_delete = True
+# Partners, contacts, certifications, follow-ups and templates are declared resources:
+# their API tests are the kit's (tests/test_resources.py).
+class TestQuestionnairesAPI(APIResourceTests):
+    path = "/api/v1/questionnaires"
 
     def make_object(self, org):
-        return make_partner(org)
+        return make_questionnaire(org)
 
-    def create_payload(self, org):
-        return {
-            "legal_name": "Andes Cargo SAC",
-            "partner_type": "consolidator",
-            "country": "PE",
-            "services": ["consolidation"],
-        }
-
-
-class TestTemplatesAPI(APIResourceTests):
-    path = "/api/v1/questionnaire-templates"
-    update_payload = {"instructions": "Answer for the Lima plant."}
-
-    def make_object(self, org):
-        return make_template(org)
-
-    def create_payload(self, org):
-        return {"partner_type": "supplier", "entity_type": "importer"}
-
-
-def _child_resource(path_of, make, update_payload, can_delete=True):
-    """Resources listed under a partner: their list test uses the partner's list path."""
-
-    class ChildTests(APIResourceTests):
-        def make_object(self, org):
-            obj = make(org)
-            self.path = path_of(obj)
-            return obj
-
-        def detail(self, obj):
-            return self.item_path(obj)
-
-        def test_list_by_role(self, org):
-            obj = self.make_object(org)
-            client = self.api(org, Role.VIEWER)
-            body = client.get(self.path).json()
-            assert [i["id"] for i in body["items"]] == [obj.pk]
-
-        def test_other_organisation_gets_404(self, org):
-            obj = self.make_object(org)
-            other = ApiClient(token_for(make_org(), Role.OWNER))
-            assert other.get(self.path).status_code == 404
-            if self.update_payload is not None:
-                assert other.patch(self.detail(obj), self.update_payload).status_code == 404
-            if self.can_delete:
-                assert other.delete(self.detail(obj)).status_code == 404
-
-        def test_read_by_role(self):
-            pass  # read through the partner's list above
-
-        def test_unauthenticated_gets_401(self, org):
-            self.make_object(org)
-            assert ApiClient().get(self.path).status_code == 401
-
-    ChildTests.update_payload = update_payload
-    ChildTests.can_delete = can_delete
-    return ChildTests
-
-
-class TestContactsAPI(
-    _child_resource(
-        lambda c: f"/api/v1/partners/{c.partner_id}/contacts", make_contact, {"phone": "+86 1"}
-    )
-):
-    def item_path(self, obj):
-        return f"/api/v1/partner-contacts/{obj.pk}"
-
-
-class TestCertificationsAPI(
-    _child_resource(
-        lambda c: f"/api/v1/partners/{c.partner_id}/certifications",
-        make_certification,
-        {"status": "suspended"},
-    )
-):
-    def item_path(self, obj):
-        return f"/api/v1/partner-certifications/{obj.pk}"
-
-
-class TestActionsAPI(
-    _child_resource(
-        lambda a: f"/api/v1/partners/{a.partner_id}/actions", make_action, {"status": "done"}
-    )
-):
-    def item_path(self, obj):
-        return f"/api/v1/partner-actions/{obj.pk}"
-
-
-class TestQuestionnairesAPI(
-    _child_resource(
-        lambda q: f"/api/v1/partners/{q.partner_id}/questionnaires",
-        make_questionnaire,
-        None,
-        can_delete=False,
-    )
-):
-    def item_path(self, obj):
-        return f"/api/v1/questionnaires/{obj.pk}"
+    def list_path(self, questionnaire):
+        return f"/api/v1/partners/{questionnaire.partner_id}/questionnaires"
 
 
 def test_registry_search_and_tier_reasons(org_a, api):

@@ -13,22 +13,9 @@ from openctpat.testing.profiles import (
     holding_importer,
     make_document,
     make_profile,
-    make_site,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-class TestSitesAPI(APIResourceTests):
-    path = "/api/v1/sites"
-    update_payload = {"address": "1 Dock Road, Newark NJ"}
-    can_delete = True
-
-    def make_object(self, org):
-        return make_site(org)
-
-    def create_payload(self, org):
-        return {"name": "Laredo yard", "country": "US", "site_type": "terminal"}
 
 
 class TestProfilesAPI(APIResourceTests):
