@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from ninja import Query, Schema, Status
@@ -321,7 +321,12 @@ class Resource:
         for key, (name, model) in self.api.refs.items():
             if key in data:
                 pk = data.pop(key)
-                data[name] = get_for_org(request, model, pk) if pk is not None else None
+                if pk is None:
+                    data[name] = None
+                elif any(f.name == "organisation" for f in model._meta.fields):
+                    data[name] = get_for_org(request, model, pk)
+                else:  # shared data (the MSC catalog)
+                    data[name] = get_object_or_404(model, pk=pk)
         for key, name in self.api.members.items():
             if key in data:
                 value = data.pop(key)
@@ -334,6 +339,7 @@ class Resource:
     def add_to(self, router, module: str) -> None:
         """The resource's operations on ``router``, named as in ``module`` (the app's api)."""
         api = self.api
+        api.router = router  # the test kit finds where the router is mounted
         detail_out = api.detail_out or api.out
         list_id = _path_params(api.list_path)
         detail_id = _path_params(api.detail_path)[-1]

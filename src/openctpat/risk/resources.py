@@ -1,11 +1,33 @@
-"""The risk app's declared pages and operations (its workflows are in views and api)."""
+"""The risk app's declared pages and operations (its workflows are in views and api):
+the matrix, and the assessments, lanes, nodes and actions of its API."""
 
+from openctpat.catalog.models import Criterion
 from openctpat.core.orgsettings import SettingsPages
-from openctpat.core.resources import Page
+from openctpat.core.resources import Api, Page, Resource
+from openctpat.partners.models import BusinessPartner
+from openctpat.profiles.models import EvidenceDocument, Site
 
 from . import services
 from .forms import MatrixForm
-from .schemas import MatrixOut, MatrixPatch
+from .models import Action, Assessment, Lane, LaneNode
+from .schemas import (
+    ActionIn,
+    ActionOut,
+    ActionPatch,
+    AssessmentIn,
+    AssessmentOut,
+    AssessmentPatch,
+    LaneIn,
+    LaneOut,
+    LanePatch,
+    MatrixOut,
+    MatrixPatch,
+    NodeIn,
+    NodeOut,
+    NodePatch,
+)
+
+TESTING = "openctpat.testing.risk."
 
 matrix = SettingsPages(
     settings=services.MATRIX,
@@ -18,4 +40,96 @@ matrix = SettingsPages(
     extra_context=lambda request, current: {"matrix": services.matrix_for(request.org)},
     names={"get": "get_matrix", "update": "update_matrix"},
     example={"high_from": 7},
+)
+
+assessments = Resource(
+    model=Assessment,
+    name="assessment",
+    create=services.create_assessment,
+    update=services.update_assessment,
+    related=("signed_off_by",),
+    api=Api(
+        list_path="/assessments",
+        detail_path="/assessments/{assessment_id}",
+        out=AssessmentOut,
+        create_in=AssessmentIn,
+        patch_in=AssessmentPatch,
+        ops=("list", "create", "get", "update"),
+    ),
+    factory=TESTING + "make_assessment",
+    payload=lambda org, n: {"title": f"Risk assessment {n}", "assessment_date": "2027-01-15"},
+    patch={"scope": "All ocean imports"},
+)
+
+lanes = Resource(
+    model=Lane,
+    name="lane",
+    create=services.create_lane,
+    update=services.update_lane,
+    delete=services.delete_lane,
+    parent=assessments,
+    parent_field="assessment",
+    related=("assessment",),
+    api=Api(
+        list_path="/assessments/{assessment_id}/lanes",
+        detail_path="/lanes/{lane_id}",
+        out=LaneOut,
+        create_in=LaneIn,
+        patch_in=LanePatch,
+    ),
+    factory=TESTING + "make_lane",
+    payload=lambda org, n: {"name": f"Asia sea {n}"},
+    patch={"description": "Ningbo to Long Beach, then rail."},
+)
+
+nodes = Resource(
+    model=LaneNode,
+    name="node",
+    create=services.add_node,
+    update=services.update_node,
+    delete=services.delete_node,
+    parent=lanes,
+    parent_field="lane",
+    related=("lane__assessment",),
+    api=Api(
+        list_path="/lanes/{lane_id}/nodes",
+        detail_path="/nodes/{node_id}",
+        out=NodeOut,
+        create_in=NodeIn,
+        patch_in=NodePatch,
+        refs={"site_id": ("site", Site), "partner_id": ("partner", BusinessPartner)},
+        names={"create": "add_node"},
+        nullable=("site_id", "partner_id", "mode"),
+    ),
+    factory=TESTING + "make_node",
+    payload=lambda org, n: {"node_type": "supplier", "name": f"Bright Toys {n}", "country": "CN"},
+    patch={"impact": "High"},
+)
+
+actions = Resource(
+    model=Action,
+    name="action",
+    create=services.create_action,
+    update=services.update_action,
+    delete=services.delete_action,
+    parent=assessments,
+    parent_field="assessment",
+    related=("assessment",),
+    api=Api(
+        list_path="/assessments/{assessment_id}/actions",
+        detail_path="/actions/{action_id}",
+        out=ActionOut,
+        create_in=ActionIn,
+        patch_in=ActionPatch,
+        refs={
+            "node_id": ("node", LaneNode),
+            "criterion_id": ("criterion", Criterion),
+            "evidence_id": ("evidence", EvidenceDocument),
+        },
+        members={"owner_id": "owner"},
+        nullable=("owner_id", "due_date", "evidence_id"),
+    ),
+    factory=TESTING + "make_action",
+    payload=lambda org, n: {"title": f"Audit the supplier {n}"},
+    patch={"status": "in_progress"},
 )

@@ -129,7 +129,7 @@ class ResourceTestCase(TestCase):
             route = route.replace(route[route.index("{") : route.index("}") + 1], str(parent_id))
         elif which == "detail":
             route = route.replace(route[route.rindex("{") : route.rindex("}") + 1], str(obj.pk))
-        return "/api/v1" + route
+        return "/api/v1" + _mount(api.router) + route
 
     def edit_post(self, client, obj):
         """The edit form as the page shows it, with the declaration's update applied."""
@@ -397,6 +397,13 @@ def _measure(call) -> tuple[int, int]:
     if response.get("Content-Type", "").startswith("application/json"):
         return len(ctx.captured_queries), response.json()["count"]
     return len(ctx.captured_queries), response.context["page"].paginator.count
+
+
+def _mount(router) -> str:
+    """Where the project's API mounts ``router`` ("/risk", or "" at the root)."""
+    from openctpat.api import api
+
+    return next(prefix for prefix, mounted in api._routers if mounted is router).rstrip("/")
 
 
 def _shown(resource, obj) -> str:

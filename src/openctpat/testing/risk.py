@@ -51,8 +51,8 @@ def make_vulnerability(org):
     return node.vulnerabilities.first()
 
 
-def make_action(org):
-    node = make_node(org)
+def make_action(org, assessment=None):
+    node = make_node(org, lane=make_lane(org, assessment) if assessment else None)
     return services.create_action(
         org, owner_of(org), node.lane.assessment, title="Audit the supplier", node=node
     )

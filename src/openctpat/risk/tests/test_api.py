@@ -4,33 +4,10 @@ from django.test import Client
 
 from openctpat.core.permissions import Role
 from openctpat.testing import token_for
-from openctpat.testing.api import ApiClient, APIResourceTests, session_api
-from openctpat.testing.risk import INDICATORS_CSV, make_action, make_assessment, make_lane
+from openctpat.testing.api import ApiClient, session_api
+from openctpat.testing.risk import INDICATORS_CSV, make_assessment, make_lane
 
 pytestmark = pytest.mark.django_db
-
-
-class TestAssessmentsAPI(APIResourceTests):
-    path = "/api/v1/risk/assessments"
-    update_payload = {"scope": "All ocean imports"}
-
-    def make_object(self, org):
-        return make_assessment(org)
-
-    def create_payload(self, org):
-        return {"title": "Risk assessment 2027", "assessment_date": "2027-01-15"}
-
-
-class TestActionsAPI(APIResourceTests):
-    path = "/api/v1/risk/actions"
-    update_payload = {"status": "in_progress"}
-    can_delete = True
-
-    def make_object(self, org):
-        return make_action(org)
-
-    def list_path(self, action):
-        return f"/api/v1/risk/assessments/{action.assessment_id}/actions"
 
 
 def test_five_steps_over_the_api(org_a):
