@@ -1193,11 +1193,17 @@ def close_incident(
     return audit.update_audited(org, actor, incident, values, (*INCIDENT_AUDITED, "closed_by"))
 
 
-def overdue_cbp_reports(org, now=None):
-    now = now or timezone.now()
-    return Incident.objects.for_org(org).filter(
-        cbp_reportable=True, cbp_reported_at__isnull=True, cbp_report_due_at__lt=now
+def _cbp_overdue(now=None) -> Q:
+    """Reportable to CBP, not reported, and past the deadline."""
+    return Q(
+        cbp_reportable=True,
+        cbp_reported_at__isnull=True,
+        cbp_report_due_at__lt=now or timezone.now(),
     )
+
+
+def overdue_cbp_reports(org, now=None):
+    return Incident.objects.for_org(org).filter(_cbp_overdue(now))
 
 
 def incident_counts(org) -> dict:
@@ -1250,10 +1256,6 @@ def search_incidents(
     if cbp_reportable:
         incidents = incidents.filter(cbp_reportable=True)
     if cbp_overdue is not None:
-        overdue = Q(
-            cbp_reportable=True,
-            cbp_reported_at__isnull=True,
-            cbp_report_due_at__lt=now or timezone.now(),
-        )
+        overdue = _cbp_overdue(now)
         incidents = incidents.filter(overdue if cbp_overdue else ~overdue)
     return incidents
