@@ -13,9 +13,9 @@ from openctpat.core.permissions import Perm
 from openctpat.core.resources import Api, Page, Resource
 from openctpat.partners.models import BusinessPartner, PartnerContact
 from openctpat.profiles import resources, services
+from openctpat.profiles import schemas as profile_schemas
 from openctpat.profiles.forms import SiteForm
 from openctpat.profiles.models import Site
-from openctpat.profiles.schemas import SiteIn, SiteOut, SitePatch
 
 SITE = {
     "model": Site,
@@ -42,11 +42,10 @@ def _pages(prefix):
 
 def _api(prefix):
     return Api(
-        list_path=f"/{prefix}",
-        detail_path=f"/{prefix}/{{site_id}}",
-        out=SiteOut,
-        create_in=SiteIn,
-        patch_in=SitePatch,
+        f"/{prefix}",
+        f"/{prefix}/{{site_id}}",
+        profile_schemas,
+        "Site",
         names={
             op: f"{op}_{prefix.replace('-', '_')}" for op in Api.__dataclass_fields__["ops"].default
         },

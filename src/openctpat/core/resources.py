@@ -56,18 +56,17 @@ class Page:
 class Api:
     """Where a resource's operations live in the JSON API, and their schemas.
 
-    ``names`` keeps each generated operation's function name (and so its operationId).
-    ``refs`` turns ids in a body into the organisation's objects (another organisation's is
-    a 404), ``members`` turns user ids into members of the organisation.
+    The schemas are found by name in the app's ``schemas`` module: ``prefix`` "Lane" finds
+    ``LaneOut``, ``LaneDetailOut``, ``LaneIn``, ``LanePatch`` and ``LaneFilters`` (each
+    optional but ``Out``). ``names`` keeps each generated operation's function name (and so
+    its operationId). ``refs`` turns ids in a body into the organisation's objects (another
+    organisation's is a 404), ``members`` turns user ids into members of the organisation.
     """
 
     list_path: str
     detail_path: str
-    out: type[Schema]
-    detail_out: type[Schema] | None = None
-    create_in: type[Schema] | None = None
-    patch_in: type[Schema] | None = None
-    filters: type[Schema] | None = None
+    schemas: Any = None
+    prefix: str = ""
     tags: list[str] | None = None
     names: dict[str, str] = field(default_factory=dict)
     refs: dict[str, tuple[str, type[models.Model]]] = field(default_factory=dict)
@@ -77,6 +76,16 @@ class Api:
     create_drop_none: bool = False  # a null in a create body means "the service's default"
     prefetch: tuple[str, ...] = ()  # what the answers carry beyond the pages (id lists)
     nullable: tuple[str, ...] = ()  # patch fields where null clears the value
+
+    def __post_init__(self):
+        def find(suffix):
+            return getattr(self.schemas, self.prefix + suffix, None)
+
+        self.out: type[Schema] = find("Out")
+        self.detail_out: type[Schema] = find("DetailOut") or self.out
+        self.create_in: type[Schema] | None = find("In")
+        self.patch_in: type[Schema] | None = find("Patch")
+        self.filters: type[Schema] | None = find("Filters")
 
 
 @dataclass
@@ -340,7 +349,7 @@ class Resource:
         """The resource's operations on ``router``, named as in ``module`` (the app's api)."""
         api = self.api
         api.router = router  # the test kit finds where the router is mounted
-        detail_out = api.detail_out or api.out
+        detail_out = api.detail_out
         list_id = _path_params(api.list_path)
         detail_id = _path_params(api.detail_path)[-1]
         names = {

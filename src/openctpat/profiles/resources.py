@@ -2,10 +2,9 @@
 
 from openctpat.core.resources import Api, Page, Resource
 
-from . import services
+from . import schemas, services
 from .forms import SiteForm
 from .models import Site
-from .schemas import SiteIn, SiteOut, SitePatch
 
 sites = Resource(
     model=Site,
@@ -22,11 +21,10 @@ sites = Resource(
     after_save="list",
     messages={"created": "Site {obj.name} added.", "saved": "Site saved."},
     api=Api(
-        list_path="/sites",
-        detail_path="/sites/{site_id}",
-        out=SiteOut,
-        create_in=SiteIn,
-        patch_in=SitePatch,
+        "/sites",
+        "/sites/{site_id}",
+        schemas,
+        "Site",
         tags=["sites"],
     ),
     factory="openctpat.testing.profiles.make_site",

@@ -7,24 +7,12 @@ from openctpat.core.resources import Api, Page, Resource
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
-from . import services
+from . import schemas, services
 from .forms import MatrixForm
 from .models import Action, Assessment, Lane, LaneNode
 from .schemas import (
-    ActionIn,
-    ActionOut,
-    ActionPatch,
-    AssessmentIn,
-    AssessmentOut,
-    AssessmentPatch,
-    LaneIn,
-    LaneOut,
-    LanePatch,
     MatrixOut,
     MatrixPatch,
-    NodeIn,
-    NodeOut,
-    NodePatch,
 )
 
 TESTING = "openctpat.testing.risk."
@@ -49,11 +37,10 @@ assessments = Resource(
     update=services.update_assessment,
     related=("signed_off_by",),
     api=Api(
-        list_path="/assessments",
-        detail_path="/assessments/{assessment_id}",
-        out=AssessmentOut,
-        create_in=AssessmentIn,
-        patch_in=AssessmentPatch,
+        "/assessments",
+        "/assessments/{assessment_id}",
+        schemas,
+        "Assessment",
         ops=("list", "create", "get", "update"),
     ),
     factory=TESTING + "make_assessment",
@@ -71,11 +58,10 @@ lanes = Resource(
     parent_field="assessment",
     related=("assessment",),
     api=Api(
-        list_path="/assessments/{assessment_id}/lanes",
-        detail_path="/lanes/{lane_id}",
-        out=LaneOut,
-        create_in=LaneIn,
-        patch_in=LanePatch,
+        "/assessments/{assessment_id}/lanes",
+        "/lanes/{lane_id}",
+        schemas,
+        "Lane",
     ),
     factory=TESTING + "make_lane",
     payload=lambda org, n: {"name": f"Asia sea {n}"},
@@ -92,11 +78,10 @@ nodes = Resource(
     parent_field="lane",
     related=("lane__assessment",),
     api=Api(
-        list_path="/lanes/{lane_id}/nodes",
-        detail_path="/nodes/{node_id}",
-        out=NodeOut,
-        create_in=NodeIn,
-        patch_in=NodePatch,
+        "/lanes/{lane_id}/nodes",
+        "/nodes/{node_id}",
+        schemas,
+        "Node",
         refs={"site_id": ("site", Site), "partner_id": ("partner", BusinessPartner)},
         names={"create": "add_node"},
         nullable=("site_id", "partner_id", "mode"),
@@ -116,11 +101,10 @@ actions = Resource(
     parent_field="assessment",
     related=("assessment",),
     api=Api(
-        list_path="/assessments/{assessment_id}/actions",
-        detail_path="/actions/{action_id}",
-        out=ActionOut,
-        create_in=ActionIn,
-        patch_in=ActionPatch,
+        "/assessments/{assessment_id}/actions",
+        "/actions/{action_id}",
+        schemas,
+        "Action",
         refs={
             "node_id": ("node", LaneNode),
             "criterion_id": ("criterion", Criterion),
