@@ -30,6 +30,7 @@ from ninja.pagination import paginate
 
 from openctpat.core.permissions import Perm, member_by_id, org_view, require
 
+from .errors import DomainError, PermissionDenied
 from .forms import VersionedForm
 from .pages import get_for_org, submit
 from .pagination import Pagination
@@ -114,13 +115,15 @@ class Resource:
     form: type | None = None
     form_kwargs: Callable[[Any], dict] = lambda request: {}
     initial: Callable[[Any], dict] | None = None  # an object's values for its edit form
-    filter_form: type | None = None
+    filter_form: type | None = None  # its ``criteria()``, when it has one, are the filters
+    filter_kwargs: Callable[[Any], dict] = lambda request: {}
     rows_template: str = ""
     context_name: str = ""  # the object's name in its templates ("site")
     extra_context: Callable[[Any, Any], dict] = lambda request, obj: {}
     # Where to go after a create or an edit: "detail", "list", "edit" or "parent" (the
     # parent's detail page); by default the first of these the resource has.
     after_save: str = ""
+    anchor: str = ""  # where on the parent's page a change lands ("point-{obj.pk}")
     # What the pages say after a change: "created", "saved", "deleted"; "{obj}" is the object.
     messages: dict[str, str] = field(default_factory=dict)
     api: Api | None = None
@@ -235,8 +238,12 @@ class Resource:
                 return redirect(self._after(call.made))
         elif request.method == "POST":
             return HttpResponseNotAllowed(["GET"])
-        filters = self.filter_form(request.GET or None) if self.filter_form else None
-        criteria = filters.cleaned_data if filters is not None and filters.is_valid() else {}
+        filters = None
+        criteria = {}
+        if self.filter_form is not None:
+            filters = self.filter_form(request.GET or None, **self.filter_kwargs(request))
+            if filters.is_valid():
+                criteria = getattr(filters, "criteria", lambda: filters.cleaned_data)()
         criteria = {k: v for k, v in criteria.items() if v not in (None, "", [])}
         objects = self.filtered(request.org, parent, **criteria)
         page = Paginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -286,7 +293,8 @@ class Resource:
             self._say(request, "saved", obj)
         else:
             messages.error(request, "; ".join(" ".join(v) for v in form.errors.values()))
-        return redirect(self._after(obj, order=("parent",)))
+        anchor = "#" + self.anchor.format(obj=obj) if self.anchor else ""
+        return redirect(self._after(obj, order=("parent",)) + anchor)
 
     def detail_view(self, request, pk):
         obj = self.get(request, pk)
@@ -304,7 +312,13 @@ class Resource:
 
     def delete_view(self, request, pk):
         obj = self.get(request, pk)
-        self.delete(request.org, request.user, obj)
+        try:
+            self.delete(request.org, request.user, obj)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:  # a rule keeps it (a used checklist, a signed record)
+            messages.error(request, exc.message)
+            return redirect(self._after(obj, order=("detail", "parent", "list")))
         self._say(request, "deleted", obj)
         return redirect(self._after(obj, order=("list", "parent")))
 

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,10 +22,9 @@ from .seal_forms import (
     FilesForm,
     IncidentCreateForm,
     IncidentEditForm,
-    IncidentFilterForm,
     NotificationForm,
 )
-from .seal_views import PAGE_SIZE, _can_change, _get, inspection_url, submit
+from .seal_views import _can_change, _get, inspection_url, submit
 
 MAX_FILES = 20
 EDIT_FIELDS = (
@@ -54,34 +52,6 @@ def _by_id(request, model, name):
 
 
 # -- register --------------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def incident_list(request):
-    org = request.org
-    now = timezone.now()
-    filters = IncidentFilterForm(request.GET or None)
-    criteria = {}
-    if filters.is_valid():
-        data = filters.cleaned_data
-        criteria = {"status": data["status"], "incident_type": data["incident_type"]}
-        criteria["cbp_reportable"] = data["cbp"] == "reportable"
-        criteria["cbp_overdue"] = True if data["cbp"] == "overdue" else None
-    incidents = services.search_incidents(org, now=now, **criteria).select_related("site", "seal")
-    page = Paginator(
-        incidents.defer("description", "investigation_notes", "root_cause", "closure_note"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode(), "now": now}
-    if request.htmx:
-        return render(request, "inspections/incident_list_rows.html", context)
-    context.update(
-        counts=services.incident_counts(org),
-        overdue=services.overdue_cbp_reports(org, now=now).count(),
-    )
-    return render(request, "inspections/incident_list.html", context)
-
-
 @org_view(Perm.CHANGE)
 def incident_new(request):
     org = request.org

@@ -5,11 +5,12 @@ Seal moves, point results, sign-offs, VVTT, notifications and files stay workflo
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from openctpat.core.resources import Api, Resource
+from openctpat.core.resources import Api, Page, Resource
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
 from . import schemas, services
+from .forms import InspectionFilterForm, PointForm
 from .models import (
     ChecklistPoint,
     ChecklistTemplate,
@@ -20,8 +21,10 @@ from .models import (
     SealAudit,
     SealBatch,
 )
+from .seal_forms import IncidentFilterForm
 
 TESTING = "openctpat.testing.inspections."
+T = "inspections/"
 # Ids an inspection, a batch or an incident may name (another organisation's: 404).
 REFS = {
     "site_id": ("site", Site),
@@ -43,6 +46,12 @@ checklists = Resource(
     create=services.create_template,
     update=services.update_template,
     refine=lambda qs: qs.annotate(point_count=Count("points")),
+    label=lambda checklist: checklist.name,
+    pages={
+        "list": Page("checklists/", "inspections:checklist_list", T + "checklist_list.html"),
+        "create": Page("checklists/new/", "inspections:checklist_new", own_view=True),
+        "detail": Page("checklists/<int:pk>/", "inspections:checklist_detail", own_view=True),
+    },
     api=Api(
         "/checklists",
         "/checklists/{checklist_id}",
@@ -65,6 +74,13 @@ checklist_points = Resource(
     parent=checklists,
     parent_field="template",
     related=("template",),
+    form=PointForm,
+    pages={
+        "change": Page("checklists/points/<int:pk>/", "inspections:checklist_point"),
+        "delete": Page("checklists/points/<int:pk>/delete/", "inspections:checklist_point_delete"),
+    },
+    anchor="point-{obj.pk}",
+    messages={"saved": "Point {obj.position} saved.", "deleted": "Point {obj.title!r} removed."},
     api=Api(
         "/checklists/{checklist_id}/points",
         "/checklist-points/{checklist_point_id}",
@@ -93,8 +109,19 @@ inspections = Resource(
     create=services.start_inspection,
     update=services.update_inspection,
     delete=services.delete_inspection,
-    related=("inspector",),
-    prefetch=(Prefetch("seals", queryset=Seal.objects.order_by("number")),),
+    related=("inspector", "site"),
+    label=lambda i: i.container_number or i.trailer_number or i.trailer_plate or i.truck_plate,
+    filter_form=InspectionFilterForm,
+    filter_kwargs=lambda request: {"org": request.org},
+    pages={
+        "list": Page("", "inspections:inspection_list", T + "inspection_list.html"),
+        "create": Page("new/", "inspections:inspection_new", own_view=True),
+        "detail": Page("<int:pk>/", "inspections:inspection_detail", own_view=True),
+        "edit": Page("<int:pk>/edit/", "inspections:inspection_edit", own_view=True),
+        "delete": Page("<int:pk>/delete/", "inspections:inspection_delete"),
+    },
+    rows_template=T + "inspection_rows.html",
+    messages={"deleted": "Deleted: {obj}."},
     api=Api(
         "/inspections",
         "/inspections/{inspection_id}",
@@ -103,6 +130,7 @@ inspections = Resource(
         refs=_refs("site_id", "partner_id", checklist_id=("template", ChecklistTemplate)),
         members={"inspector_id": "inspector"},
         names={"create": "start_inspection"},
+        prefetch=(Prefetch("seals", queryset=Seal.objects.order_by("number")),),
         create_drop_none=True,
         nullable=("partner_id",),
     ),
@@ -156,14 +184,33 @@ seal_audits = Resource(
     payload=lambda org, n: {"audited_on": timezone.localdate().isoformat(), "counted_numbers": []},
 )
 
+
+def _counts(request, obj) -> dict:
+    """What the incident list shows above its rows: counts and the CBP reports overdue."""
+    org = request.org
+    return {
+        "now": timezone.now(),
+        "counts": services.incident_counts(org),
+        "overdue": services.overdue_cbp_reports(org).count(),
+    }
+
+
 incidents = Resource(
     model=Incident,
     name="incident",
     search=services.search_incidents,
     create=services.create_incident,
     update=services.update_incident,
-    related=("closed_by",),
-    prefetch=("files",),
+    related=("closed_by", "site", "seal"),
+    label=lambda incident: incident.title,
+    filter_form=IncidentFilterForm,
+    pages={
+        "list": Page("incidents/", "inspections:incident_list", T + "incident_list.html", _counts),
+        "create": Page("incidents/new/", "inspections:incident_new", own_view=True),
+        "detail": Page("incidents/<int:pk>/", "inspections:incident_detail", own_view=True),
+        "edit": Page("incidents/<int:pk>/edit/", "inspections:incident_edit", own_view=True),
+    },
+    rows_template=T + "incident_list_rows.html",
     api=Api(
         "/incidents",
         "/incidents/{incident_id}",
@@ -173,6 +220,7 @@ incidents = Resource(
         ops=("list", "create", "get", "update"),
         create_drop_none=True,
         nullable=tuple(REFS),
+        prefetch=("files",),
     ),
     factory=TESTING + "make_incident",
     payload=lambda org, n: {

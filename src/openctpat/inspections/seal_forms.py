@@ -241,6 +241,17 @@ class IncidentFilterForm(forms.Form):
         label="CBP",
     )
 
+    def criteria(self) -> dict:
+        """The list's filters as ``search_incidents`` takes them."""
+        data = self.cleaned_data
+        cbp = data["cbp"]
+        return {
+            "status": data["status"],
+            "incident_type": data["incident_type"],
+            "cbp_reportable": cbp == "reportable" or None,
+            "cbp_overdue": cbp == "overdue" or None,
+        }
+
 
 class IncidentForm(VersionedForm):
     incident_type = forms.ChoiceField(choices=IncidentType.choices, label="Type")

@@ -1,16 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import export_views, incident_views, seal_views, views
+from . import export_views, incident_views, resources, seal_views, views
 
 app_name = "inspections"
 
 # Inspections and checklist templates (views.py).
 inspection_urls = [
-    path("", views.inspection_list, name="inspection_list"),
+    *resources.checklists.urlpatterns(),
+    *resources.checklist_points.urlpatterns(),
+    *resources.inspections.urlpatterns(),
     path("new/", views.inspection_new, name="inspection_new"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
-    path("<int:pk>/delete/", views.inspection_delete, name="inspection_delete"),
     path(
         "<int:pk>/pass-remaining/",
         views.inspection_pass_remaining,
@@ -18,15 +19,8 @@ inspection_urls = [
     ),
     path("<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
     path("points/<int:pk>/", views.inspection_point, name="inspection_point"),
-    path("checklists/", views.checklist_list, name="checklist_list"),
     path("checklists/new/", views.checklist_new, name="checklist_new"),
     path("checklists/<int:pk>/", views.checklist_detail, name="checklist_detail"),
-    path("checklists/points/<int:pk>/", views.checklist_point, name="checklist_point"),
-    path(
-        "checklists/points/<int:pk>/delete/",
-        views.checklist_point_delete,
-        name="checklist_point_delete",
-    ),
 ]
 
 # Seal inventory, seal log, VVTT, reconciliation and seal audits (seal_views.py).
@@ -53,7 +47,7 @@ seal_urls = [
 
 # Security incidents (incident_views.py).
 incident_urls = [
-    path("incidents/", incident_views.incident_list, name="incident_list"),
+    *resources.incidents.urlpatterns(),
     path("incidents/new/", incident_views.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", incident_views.incident_edit, name="incident_edit"),

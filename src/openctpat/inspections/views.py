@@ -3,7 +3,6 @@
 import re
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,16 +19,13 @@ from .forms import (
     ChecklistCreateForm,
     ChecklistForm,
     CompleteForm,
-    InspectionFilterForm,
     InspectionForm,
     PointForm,
 )
 from .models import (
-    ChecklistPoint,
     ChecklistTemplate,
     Inspection,
     InspectionPoint,
-    InspectionStatus,
     PointResult,
     Seal,
 )
@@ -61,33 +57,6 @@ def _detail_url(inspection_id: int, anchor: str = "") -> str:
 
 
 # -- inspections -----------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def inspection_list(request):
-    filters = InspectionFilterForm(request.GET or None, org=request.org)
-    criteria = {}
-    if filters.is_valid():
-        data = filters.cleaned_data
-        criteria = {"date_from": data["date_from"], "date_to": data["date_to"]}
-        criteria["site_id"] = data["site"].pk if data["site"] else None
-        if data["result"] == InspectionStatus.IN_PROGRESS:
-            criteria["status"] = InspectionStatus.IN_PROGRESS
-        else:
-            criteria["result"] = data["result"]
-    inspections = (
-        services.search_inspections(request.org, **criteria)
-        .select_related("site", "inspector")
-        .defer("notes", "site__address")
-    )
-    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
-    template = (
-        "inspections/inspection_rows.html" if request.htmx else "inspections/inspection_list.html"
-    )
-    return render(request, template, context)
-
-
 @org_view(Perm.CHANGE)
 def inspection_new(request):
     templates = services.templates_for(request.org).filter(active=True)
@@ -147,20 +116,6 @@ def inspection_edit(request, pk):
     return render(
         request, "inspections/inspection_form.html", {"form": form, "inspection": inspection}
     )
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def inspection_delete(request, pk):
-    inspection = _get(request, Inspection, pk)
-    label = str(inspection)
-    try:
-        services.delete_inspection(request.org, request.user, inspection)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("inspections:inspection_detail", pk=pk)
-    messages.success(request, f"Deleted: {label}.")
-    return redirect("inspections:inspection_list")
 
 
 def _progress(points) -> dict:
@@ -298,13 +253,6 @@ def inspection_complete(request, pk):
 
 
 # -- checklist templates ---------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def checklist_list(request):
-    templates = services.templates_for(request.org)
-    page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/checklist_list.html", {"page": page})
-
-
 @org_view(Perm.CHANGE)
 def checklist_new(request):
     form = ChecklistCreateForm(
@@ -357,32 +305,3 @@ def checklist_detail(request, pk):
         "editable": _can_change(request),
     }
     return render(request, "inspections/checklist_detail.html", context)
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def checklist_point(request, pk):
-    point = _get(request, ChecklistPoint, pk, "template")
-    form = PointForm(request.POST)
-    if _submit(
-        request, form, lambda d: services.update_point(request.org, request.user, point, **d)
-    ):
-        messages.success(request, f"Point {point.position} saved.")
-    else:
-        errors = "; ".join(" ".join(v) for v in form.errors.values())
-        messages.error(request, errors or "Nothing was saved.")
-    url = reverse("inspections:checklist_detail", kwargs={"pk": point.template_id})
-    return redirect(f"{url}#point-{point.pk}")
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def checklist_point_delete(request, pk):
-    point = _get(request, ChecklistPoint, pk, "template")
-    try:
-        services.delete_point(request.org, request.user, point)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Point {point.title!r} removed.")
-    return redirect("inspections:checklist_detail", pk=point.template_id)

@@ -129,7 +129,7 @@ class ResourceTestCase(TestCase):
             route = route.replace(route[route.index("{") : route.index("}") + 1], str(parent_id))
         elif which == "detail":
             route = route.replace(route[route.rindex("{") : route.rindex("}") + 1], str(obj.pk))
-        return "/api/v1" + _mount(api.router) + route
+        return "/api/v1" + _mount(api) + route
 
     def edit_post(self, client, obj):
         """The edit form as the page shows it, with the declaration's update applied."""
@@ -399,11 +399,12 @@ def _measure(call) -> tuple[int, int]:
     return len(ctx.captured_queries), response.context["page"].paginator.count
 
 
-def _mount(router) -> str:
-    """Where the project's API mounts ``router`` ("/risk", or "" at the root)."""
-    from openctpat.api import api
+def _mount(declared) -> str:
+    """Where the project's API mounts a declaration's router ("/risk", or "" at the root)."""
+    from openctpat.api import api  # builds the API, and so sets ``declared.router``
 
-    return next(prefix for prefix, mounted in api._routers if mounted is router).rstrip("/")
+    routers = api._routers
+    return next(prefix for prefix, mounted in routers if mounted is declared.router).rstrip("/")
 
 
 def _shown(resource, obj) -> str:

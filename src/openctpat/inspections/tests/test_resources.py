@@ -6,7 +6,7 @@ from openctpat.testing.resources import ResourceTestCase
 
 class TestChecklists(ResourceTestCase):
     resource = resources.checklists
-    budget = 6
+    budget = 8
 
 
 class TestChecklistPoints(ResourceTestCase):
@@ -15,7 +15,7 @@ class TestChecklistPoints(ResourceTestCase):
 
 class TestInspections(ResourceTestCase):
     resource = resources.inspections
-    budget = 6
+    budget = 9
 
 
 class TestSealBatches(ResourceTestCase):
@@ -30,7 +30,7 @@ class TestSealAudits(ResourceTestCase):
 
 class TestIncidents(ResourceTestCase):
     resource = resources.incidents
-    budget = 6
+    budget = 10
 
 
 class TestCorrectiveActions(ResourceTestCase):
