@@ -1,5 +1,6 @@
 import pycountry
 from django import forms
+from django.utils import timezone
 
 from openctpat.accounts.models import User
 from openctpat.catalog.categories import CATEGORIES
@@ -14,8 +15,10 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 class AssessmentForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    assessment_date = forms.DateField(widget=DATE, label="Date")
+    title = forms.CharField(
+        max_length=200, initial=lambda: f"Risk assessment {timezone.localdate().year}"
+    )
+    assessment_date = forms.DateField(widget=DATE, label="Date", initial=timezone.localdate)
     scope = forms.CharField(widget=TEXT, required=False)
     participants = forms.CharField(widget=TEXT, required=False)
 

@@ -4,8 +4,10 @@ from . import resources, views
 
 app_name = "risk"
 urlpatterns = [
-    path("", views.assessment_list, name="list"),
     *resources.matrix.urlpatterns(),
+    *resources.assessments.urlpatterns(),
+    *resources.lanes.urlpatterns(),
+    *resources.nodes.urlpatterns(),
     path("reference/", views.reference, name="reference"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/lanes/", views.lanes, name="lanes"),
@@ -19,9 +21,6 @@ urlpatterns = [
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("lanes/<int:pk>/", views.lane_detail, name="lane"),
-    path("lanes/<int:pk>/delete/", views.lane_delete, name="lane_delete"),
-    path("nodes/<int:pk>/", views.node_edit, name="node"),
-    path("nodes/<int:pk>/delete/", views.node_delete, name="node_delete"),
     path("<int:pk>/threats/rate-open/", views.country_rate_open, name="country_rate_open"),
     path("nodes/<int:pk>/rate-open/", views.node_rate_open, name="node_rate_open"),
     path("threats/<int:pk>/rate/", views.threat_rate, name="threat_rate"),

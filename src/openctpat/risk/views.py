@@ -13,7 +13,7 @@ from openctpat.core.pages import get_for_org, safe_next, submit
 from openctpat.core.permissions import Perm, has_perm, org_view
 
 from . import exports, services
-from .forms import ActionForm, AssessmentForm, FileForm, LaneForm, MethodForm, NodeForm
+from .forms import ActionForm, FileForm, LaneForm, MethodForm, NodeForm
 from .models import (
     Action,
     Assessment,
@@ -23,14 +23,7 @@ from .models import (
     Rating,
     Vulnerability,
 )
-
-STEPS = [
-    ("lanes", "1. Cargo flow"),
-    ("threats", "2. Country threats"),
-    ("vulnerabilities", "3. Vulnerabilities"),
-    ("risks", "4. Risks and actions"),
-    ("method", "5. Method and sign-off"),
-]
+from .resources import step_context as _context
 
 
 def _assessment(request, pk) -> Assessment:
@@ -42,16 +35,6 @@ def _require_change(request) -> None:
         raise DjangoPermissionDenied("Your role does not allow this.")
 
 
-def _context(request, assessment, step, **extra) -> dict:
-    return {
-        "assessment": assessment,
-        "steps": STEPS,
-        "step": step,
-        "editable": not assessment.is_frozen and has_perm(request.role, Perm.CHANGE),
-        **extra,
-    }
-
-
 def _form_save(request, form, call, success: str, redirect_to, obj=None):
     """Run a service with a valid form; show its errors on the form instead of failing."""
     if not submit(request, form, call, obj=obj):
@@ -61,31 +44,6 @@ def _form_save(request, form, call, success: str, redirect_to, obj=None):
 
 
 # -- assessments -----------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def assessment_list(request):
-    form = AssessmentForm(
-        request.POST or None,
-        initial={
-            "title": f"Risk assessment {timezone.localdate().year}",
-            "assessment_date": timezone.localdate(),
-        },
-    )
-    created = {}
-
-    def create(data):
-        created["a"] = services.create_assessment(request.org, request.user, **data)
-
-    done = _form_save(request, form, create, "Risk assessment started.", None)
-    if done is None and created:
-        return redirect("risk:lanes", pk=created["a"].pk)
-    assessments = Assessment.objects.for_org(request.org).select_related("signed_off_by")
-    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
-    overdue = services.overdue_actions(request.org)[:20]
-    return render(
-        request, "risk/list.html", {"form": form, "page": page, "query": "", "overdue": overdue}
-    )
-
-
 @org_view(Perm.VIEW)
 def assessment_detail(request, pk):
     assessment = _assessment(request, pk)
@@ -218,40 +176,6 @@ def lane_detail(request, pk):
         svg=mark_safe(exports.lane_diagram(lane)),  # noqa: S308 (the module escapes all text)
     )
     return render(request, "risk/lane.html", context)
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def lane_delete(request, pk):
-    lane = _lane(request, pk)
-    services.delete_lane(request.org, request.user, lane)
-    messages.success(request, f"Lane {lane.name} deleted.")
-    return redirect("risk:lanes", pk=lane.assessment_id)
-
-
-@org_view(Perm.CHANGE)
-def node_edit(request, pk):
-    node = get_for_org(request, LaneNode, pk, "lane__assessment")
-    initial = {k: getattr(node, k) for k in services.NODE_FIELDS}
-    form = NodeForm(request.POST or None, initial=initial, org=request.org, instance=node)
-
-    def save(data):
-        services.update_node(request.org, request.user, node, **data)
-
-    done = _form_save(request, form, save, "Party saved.", redirect("risk:lane", pk=node.lane_id))
-    if done:
-        return done
-    context = _context(request, node.lane.assessment, "lanes", node=node, form=form)
-    return render(request, "risk/node.html", context)
-
-
-@require_POST
-@org_view(Perm.CHANGE)
-def node_delete(request, pk):
-    node = get_for_org(request, LaneNode, pk, "lane__assessment")
-    services.delete_node(request.org, request.user, node)
-    messages.success(request, f"{node.name} removed from the lane.")
-    return redirect("risk:lane", pk=node.lane_id)
 
 
 # -- step 2 ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from openctpat.testing.resources import ResourceTestCase
 
 class TestAssessments(ResourceTestCase):
     resource = resources.assessments
-    budget = 6
+    budget = 8
 
 
 class TestLanes(ResourceTestCase):
