@@ -7,8 +7,10 @@ new set of values and what follows a change): reading gives the stored row or th
 the API's GET and PATCH for it.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -75,11 +77,13 @@ class OrgSettings:
 
 @dataclass
 class SettingsPages:
-    """The page and API operations of one ``OrgSettings``."""
+    """The page and API operations of one ``OrgSettings``: ``prefix`` "Matrix" finds its
+    schemas ``MatrixOut`` and ``MatrixPatch`` in the app's ``schemas`` module and names its
+    operations ``get_matrix`` and ``update_matrix``."""
 
     settings: OrgSettings
-    out: type[Schema]
-    patch_in: type[Schema]
+    schemas: Any
+    prefix: str
     api_path: str
     page: Page | None = None  # some settings are set over the API only
     form: type | None = None
@@ -91,6 +95,10 @@ class SettingsPages:
     example: dict = field(default_factory=dict)  # a valid change, for the test kit
 
     def __post_init__(self):
+        self.out: type[Schema] = getattr(self.schemas, self.prefix + "Out")
+        self.patch_in: type[Schema] = getattr(self.schemas, self.prefix + "Patch")
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", self.prefix).lower()
+        self.names = {"get": f"get_{snake}", "update": f"update_{snake}", **self.names}
         REGISTRY.append(self)
 
     def view(self, request):
@@ -123,13 +131,13 @@ class SettingsPages:
 
         name = self.names
         router.get(self.api_path, response=responses({200: self.out}), **kwargs)(
-            _named(get_op, module, name.get("get", "get_settings"), [])
+            _named(get_op, module, name["get"], [])
         )
         router.patch(self.api_path, response=responses({200: self.out}), **kwargs)(
             _named(
                 patch_op,
                 module,
-                name.get("update", "update_settings"),
+                name["update"],
                 [_param("payload", self.patch_in)],
             )
         )

@@ -91,8 +91,14 @@ class Api:
 
 @dataclass
 class Resource:
+    """One resource. ``services`` is the app's services module: where ``create``, ``update``
+    and ``delete`` are not named, its ``create_<name>`` (or ``add_<name>``), ``update_<name>``
+    and ``delete_<name>`` are used; the test kit's factory is ``make_<name>`` in the app's
+    ``openctpat.testing`` module unless ``factory`` names another."""
+
     model: type[models.Model]
     name: str
+    services: Any = None
     create: Callable | None = None  # (org, actor, **data), or (org, actor, parent, **data)
     update: Callable | None = None  # (org, actor, obj, **data)
     delete: Callable | None = None  # (org, actor, obj)
@@ -139,6 +145,12 @@ class Resource:
     register: bool = True  # in REGISTRY, walked by the shared test suites
 
     def __post_init__(self):
+        verbs = {"create": ("create", "add"), "update": ("update",), "delete": ("delete",)}
+        for verb, prefixes in verbs.items():
+            found = (getattr(self.services, f"{p}_{self.name}", None) for p in prefixes)
+            setattr(self, verb, getattr(self, verb) or next(filter(None, found), None))
+        app = self.model._meta.app_label
+        self.factory = self.factory or f"openctpat.testing.{app}.make_{self.name}"
         self.context_name = self.context_name or self.model._meta.model_name
         if self.register:
             REGISTRY.append(self)

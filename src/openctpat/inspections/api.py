@@ -16,7 +16,7 @@ from openctpat.core.permissions import Perm, member_by_id, require
 from openctpat.core.schemas import Id, responses
 from openctpat.profiles.models import Site
 
-from . import resources, services
+from . import resources, schemas, services
 from .models import (
     Incident,
     InspectionPoint,
@@ -34,8 +34,6 @@ from .schemas import (
     InspectionPassedOut,
     InspectionPointOut,
     InspectionPointPatch,
-    InspectionSettingsOut,
-    InspectionSettingsPatch,
     SealAuditDetailOut,
     SealAuditSignOffIn,
     SealDetailOut,
@@ -73,11 +71,10 @@ def _seal_detail(request, pk) -> Seal:
 
 # -- settings --------------------------------------------------------------------------------
 SettingsPages(
-    settings=services.SETTINGS,
-    out=InspectionSettingsOut,
-    patch_in=InspectionSettingsPatch,
-    api_path="/inspection-settings",
-    names={"get": "get_inspection_settings", "update": "update_inspection_settings"},
+    services.SETTINGS,
+    schemas,
+    "InspectionSettings",
+    "/inspection-settings",
     example={"cbp_report_hours": 12},
 ).add_to(router, __name__)
 

@@ -42,6 +42,7 @@ def _refs(*keys, **more):
 checklists = Resource(
     model=ChecklistTemplate,
     name="checklist",
+    services=services,
     search=lambda org: services.templates_for(org),
     create=services.create_template,
     update=services.update_template,
@@ -60,7 +61,6 @@ checklists = Resource(
         refs={"copy_from_id": ("copy_from", ChecklistTemplate)},
         ops=("list", "create", "get", "update"),
     ),
-    factory=TESTING + "make_checklist",
     payload=lambda org, n: {"name": f"Reefer checklist {n}", "conveyance_type": "container"},
     patch={"description": "Reefer units: check the machinery housing too."},
 )
@@ -68,6 +68,7 @@ checklists = Resource(
 checklist_points = Resource(
     model=ChecklistPoint,
     name="checklist_point",
+    services=services,
     create=services.add_point,
     update=services.update_point,
     delete=services.delete_point,
@@ -90,7 +91,6 @@ checklist_points = Resource(
         names={"create": "add_checklist_point"},
         create_drop_none=True,
     ),
-    factory=TESTING + "make_checklist_point",
     payload=lambda org, n: {"title": f"Door {n}"},
     patch={"guidance": "Check the hinges and their rivets."},
 )
@@ -105,10 +105,9 @@ def _first_ids(org) -> dict:
 inspections = Resource(
     model=Inspection,
     name="inspection",
+    services=services,
     search=services.search_inspections,
     create=services.start_inspection,
-    update=services.update_inspection,
-    delete=services.delete_inspection,
     related=("inspector", "site"),
     label=lambda i: i.container_number or i.trailer_number or i.trailer_plate or i.truck_plate,
     filter_form=InspectionFilterForm,
@@ -134,7 +133,6 @@ inspections = Resource(
         create_drop_none=True,
         nullable=("partner_id",),
     ),
-    factory=TESTING + "make_inspection",
     payload=lambda org, n: {**_first_ids(org), "truck_plate": f"TX-{n}"},
     patch={"notes": "Driver waited outside the yard."},
 )
@@ -142,6 +140,7 @@ inspections = Resource(
 seal_batches = Resource(
     model=SealBatch,
     name="seal_batch",
+    services=services,
     create=services.create_batch,
     update=services.update_batch,
     prefetch=("issuers",),
@@ -170,6 +169,7 @@ seal_batches = Resource(
 seal_audits = Resource(
     model=SealAudit,
     name="seal_audit",
+    services=services,
     create=services.record_seal_audit,
     related=("signed_off_by",),
     api=Api(
@@ -180,7 +180,6 @@ seal_audits = Resource(
         ops=("list", "create", "get"),
         names={"create": "record_seal_audit"},
     ),
-    factory=TESTING + "make_seal_audit",
     payload=lambda org, n: {"audited_on": timezone.localdate().isoformat(), "counted_numbers": []},
 )
 
@@ -198,9 +197,8 @@ def _counts(request, obj) -> dict:
 incidents = Resource(
     model=Incident,
     name="incident",
+    services=services,
     search=services.search_incidents,
-    create=services.create_incident,
-    update=services.update_incident,
     related=("closed_by", "site", "seal"),
     label=lambda incident: incident.title,
     filter_form=IncidentFilterForm,
@@ -222,7 +220,6 @@ incidents = Resource(
         nullable=tuple(REFS),
         prefetch=("files",),
     ),
-    factory=TESTING + "make_incident",
     payload=lambda org, n: {
         "title": f"Fence cut {n}",
         "incident_type": "suspicious_activity",
@@ -234,8 +231,7 @@ incidents = Resource(
 corrective_actions = Resource(
     model=CorrectiveAction,
     name="corrective_action",
-    create=services.add_corrective_action,
-    update=services.update_corrective_action,
+    services=services,
     parent=incidents,
     parent_field="incident",
     related=("incident", "risk_action"),
@@ -249,7 +245,6 @@ corrective_actions = Resource(
         names={"create": "add_incident_action", "update": "update_incident_action"},
         nullable=("owner_id", "due_date"),
     ),
-    factory=TESTING + "make_corrective_action",
     payload=lambda org, n: {"title": f"Repair the fence {n}"},
     patch={"status": "in_progress"},
 )

@@ -36,20 +36,15 @@ from .models import (
     TemplateQuestion,
 )
 from .mra import mra_list
-from .schemas import (
-    TierSettingsOut,
-    TierSettingsPatch,
-)
 
 tier_settings = SettingsPages(
-    settings=services.TIER_SETTINGS,
-    out=TierSettingsOut,
-    patch_in=TierSettingsPatch,
-    api_path="/partner-tier-settings",
+    services.TIER_SETTINGS,
+    schemas,
+    "TierSettings",
+    "/partner-tier-settings",
     page=Page("tiers/", "partners:tier_settings", "partners/tier_settings.html"),
     form=TierSettingsForm,
     saved_message="Weights saved; every partner's tier was recomputed.",
-    names={"get": "get_tier_settings", "update": "update_tier_settings"},
     example={"weight_country": 30, "weight_role": 15},
 )
 
@@ -101,9 +96,7 @@ def _partner_page(request, partner):
 partners = Resource(
     model=BusinessPartner,
     name="partner",
-    create=services.create_partner,
-    update=services.update_partner,
-    delete=services.delete_partner,
+    services=services,
     search=services.search_partners,
     list_defer=("tier_reasons",),
     form=PartnerForm,
@@ -130,7 +123,6 @@ partners = Resource(
         "Partner",
         prefetch=("documents",),
     ),
-    factory="openctpat.testing.partners.make_partner",
     payload=lambda org, n: {
         "legal_name": f"Resource Supplier {n} Ltd",
         "partner_type": "supplier",
@@ -140,16 +132,14 @@ partners = Resource(
 )
 
 
-def _child(name, model, form, create, update, delete, *, factory, **more):
+def _child(name, model, form, **more):
     """A partner's certification, contact or follow-up: added from the partner page,
     edited and deleted on their own pages."""
     plural = f"{name}s"
     return Resource(
         model=model,
         name=name,
-        create=create,
-        update=update,
-        delete=delete,
+        services=services,
         parent=partners,
         parent_field="partner",
         related=("partner",),
@@ -167,7 +157,6 @@ def _child(name, model, form, create, update, delete, *, factory, **more):
             "saved": f"{name.capitalize()} saved.",
             "deleted": f"{name.capitalize()} deleted.",
         },
-        factory=f"openctpat.testing.partners.{factory}",
         **more,
     )
 
@@ -176,10 +165,6 @@ contacts = _child(
     "contact",
     PartnerContact,
     ContactForm,
-    services.add_contact,
-    services.update_contact,
-    services.delete_contact,
-    factory="make_contact",
     api=Api(
         "/partners/{partner_id}/contacts",
         "/partner-contacts/{contact_id}",
@@ -195,10 +180,6 @@ certifications = _child(
     "certification",
     Certification,
     CertificationForm,
-    services.add_certification,
-    services.update_certification,
-    services.delete_certification,
-    factory="make_certification",
     api=Api(
         "/partners/{partner_id}/certifications",
         "/partner-certifications/{certification_id}",
@@ -214,10 +195,6 @@ actions = _child(
     "action",
     FollowUpAction,
     ActionForm,
-    services.create_action,
-    services.update_action,
-    services.delete_action,
-    factory="make_action",
     form_kwargs=lambda request: {"members": members(request.org)},
     api=Api(
         "/partners/{partner_id}/actions",
@@ -245,8 +222,8 @@ def _create_template(org, actor, *, partner_type, name="", entity_type=None):
 templates = Resource(
     model=QuestionnaireTemplate,
     name="template",
+    services=services,
     create=_create_template,
-    update=services.update_template,
     refine=lambda qs: qs.annotate(question_count=Count("questions")).order_by("name", "id"),
     form=TemplateCreateForm,
     pages={"list": Page("templates/", "partners:templates", "partners/templates.html")},
@@ -260,7 +237,6 @@ templates = Resource(
         ops=("list", "create", "get", "update"),
     ),
     label=lambda template: template.name,
-    factory="openctpat.testing.partners.make_template",
     payload=lambda org, n: {"partner_type": "foreign_manufacturer", "name": f"Template {n}"},
     patch={"instructions": "Answer for the Ningbo plant."},
 )
@@ -270,9 +246,7 @@ templates.pages["detail"] = Page("templates/<int:pk>/", "partners:template", own
 questions = Resource(
     model=TemplateQuestion,
     name="question",
-    create=services.add_question,
-    update=services.update_question,
-    delete=services.delete_question,
+    services=services,
     parent=templates,
     parent_field="template",
     related=("template",),
@@ -291,7 +265,6 @@ questions = Resource(
         names={"create": "add_question"},
         create_drop_none=True,
     ),
-    factory="openctpat.testing.partners.make_question",
     payload=lambda org, n: {"text": f"Do you seal every container? ({n})"},
     patch={"must": True},
 )

@@ -9,9 +9,7 @@ from .models import Site
 sites = Resource(
     model=Site,
     name="site",
-    create=services.create_site,
-    update=services.update_site,
-    delete=services.delete_site,
+    services=services,
     form=SiteForm,
     pages={
         "list": Page("sites/", "profiles:site_list", "profiles/sites.html"),
@@ -27,7 +25,6 @@ sites = Resource(
         "Site",
         tags=["sites"],
     ),
-    factory="openctpat.testing.profiles.make_site",
     payload=lambda org, n: {"name": f"Dock {n}", "country": "US", "site_type": "warehouse"},
     patch={"address": "1 Harbour Road"},
 )

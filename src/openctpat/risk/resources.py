@@ -11,23 +11,16 @@ from openctpat.profiles.models import EvidenceDocument, Site
 from . import schemas, services
 from .forms import AssessmentForm, MatrixForm, NodeForm
 from .models import Action, Assessment, Lane, LaneNode
-from .schemas import (
-    MatrixOut,
-    MatrixPatch,
-)
-
-TESTING = "openctpat.testing.risk."
 
 matrix = SettingsPages(
-    settings=services.MATRIX,
-    out=MatrixOut,
-    patch_in=MatrixPatch,
-    api_path="/matrix",
+    services.MATRIX,
+    schemas,
+    "Matrix",
+    "/matrix",
     page=Page("matrix/", "risk:matrix", "risk/matrix.html"),
     form=MatrixForm,
     saved_message="Risk matrix saved.",
     extra_context=lambda request, current: {"matrix": services.matrix_for(request.org)},
-    names={"get": "get_matrix", "update": "update_matrix"},
     example={"high_from": 7},
 )
 
@@ -59,8 +52,7 @@ def step_context(request, assessment, step, **extra) -> dict:
 assessments = Resource(
     model=Assessment,
     name="assessment",
-    create=services.create_assessment,
-    update=services.update_assessment,
+    services=services,
     related=("signed_off_by",),
     form=AssessmentForm,
     label=lambda assessment: assessment.title,
@@ -78,7 +70,6 @@ assessments = Resource(
         "Assessment",
         ops=("list", "create", "get", "update"),
     ),
-    factory=TESTING + "make_assessment",
     payload=lambda org, n: {"title": f"Risk assessment {n}", "assessment_date": "2027-01-15"},
     patch={"scope": "All ocean imports"},
 )
@@ -86,9 +77,7 @@ assessments = Resource(
 lanes = Resource(
     model=Lane,
     name="lane",
-    create=services.create_lane,
-    update=services.update_lane,
-    delete=services.delete_lane,
+    services=services,
     parent=assessments,
     parent_field="assessment",
     related=("assessment",),
@@ -103,7 +92,6 @@ lanes = Resource(
         schemas,
         "Lane",
     ),
-    factory=TESTING + "make_lane",
     payload=lambda org, n: {"name": f"Asia sea {n}"},
     patch={"description": "Ningbo to Long Beach, then rail."},
 )
@@ -111,9 +99,7 @@ lanes = Resource(
 nodes = Resource(
     model=LaneNode,
     name="node",
-    create=services.add_node,
-    update=services.update_node,
-    delete=services.delete_node,
+    services=services,
     parent=lanes,
     parent_field="lane",
     related=("lane__assessment",),
@@ -139,7 +125,6 @@ nodes = Resource(
         names={"create": "add_node"},
         nullable=("site_id", "partner_id", "mode"),
     ),
-    factory=TESTING + "make_node",
     payload=lambda org, n: {"node_type": "supplier", "name": f"Bright Toys {n}", "country": "CN"},
     patch={"impact": "High"},
 )
@@ -147,9 +132,7 @@ nodes = Resource(
 actions = Resource(
     model=Action,
     name="action",
-    create=services.create_action,
-    update=services.update_action,
-    delete=services.delete_action,
+    services=services,
     parent=assessments,
     parent_field="assessment",
     related=("assessment",),
@@ -166,7 +149,6 @@ actions = Resource(
         members={"owner_id": "owner"},
         nullable=("owner_id", "due_date", "evidence_id"),
     ),
-    factory=TESTING + "make_action",
     payload=lambda org, n: {"title": f"Audit the supplier {n}"},
     patch={"status": "in_progress"},
 )

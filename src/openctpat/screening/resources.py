@@ -3,15 +3,14 @@
 from openctpat.core.orgsettings import SettingsPages
 from openctpat.core.resources import Page
 
-from . import services
+from . import schemas, services
 from .forms import SettingsForm
-from .schemas import SettingsOut, SettingsPatch
 
 settings = SettingsPages(
-    settings=services.SETTINGS,
-    out=SettingsOut,
-    patch_in=SettingsPatch,
-    api_path="/screening/settings",
+    services.SETTINGS,
+    schemas,
+    "Settings",
+    "/screening/settings",
     page=Page("settings/", "screening:settings", "screening/settings.html"),
     form=SettingsForm,
     saved_message="Screening settings saved.",
