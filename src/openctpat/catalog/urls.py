@@ -1,10 +1,6 @@
-from django.urls import path
+from openctpat.core.routes import urls_of
 
 from . import views
 
 app_name = "catalog"
-urlpatterns = [
-    path("", views.browse, name="browse"),
-    path("criteria/<int:pk>/", views.criterion_detail, name="criterion"),
-    path("changes/", views.changes, name="changes"),
-]
+urlpatterns = urls_of(app_name, views)

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from openctpat.core.ctpat import EntityType
 from openctpat.core.errors import DomainError
 from openctpat.core.permissions import Perm, org_view
+from openctpat.core.routes import route
 
 from . import services
 from .forms import CatalogFilterForm, ChangesForm
@@ -15,6 +16,7 @@ def _default_entity_type(request) -> str:
     return held[0] if held else EntityType.IMPORTER
 
 
+@route("")
 @org_view(Perm.VIEW)
 def browse(request):
     data = request.GET.copy()
@@ -43,12 +45,14 @@ def browse(request):
     return render(request, template, context)
 
 
+@route("criteria/<int:pk>/", "criterion")
 @org_view(Perm.VIEW)
 def criterion_detail(request, pk):
     criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
     return render(request, "catalog/criterion.html", {"criterion": criterion})
 
 
+@route("changes/")
 @org_view(Perm.VIEW)
 def changes(request):
     form = ChangesForm(request.GET or None)

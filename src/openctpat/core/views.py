@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from openctpat.core.permissions import Perm, org_view
+from openctpat.core.routes import route
 
 from . import services
 from .audit import ChainBroken, verify_chains
@@ -14,6 +15,7 @@ from .models import AuditEntry
 from .pages import get_for_org
 
 
+@route("audit/")
 @org_view(Perm.VIEW_AUDIT)
 def audit_list(request):
     form = AuditFilterForm(request.GET or None, object_types=services.object_types(request.org))
@@ -29,12 +31,14 @@ def audit_list(request):
     return render(request, template, context)
 
 
+@route("audit/<int:pk>/")
 @org_view(Perm.VIEW_AUDIT)
 def audit_detail(request, pk):
     entry = get_for_org(request, AuditEntry, pk)
     return render(request, "core/audit_detail.html", {"entry": entry})
 
 
+@route("audit/verify/")
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_AUDIT)
 def audit_verify(request):
@@ -52,6 +56,7 @@ def audit_verify(request):
     return render(request, "core/audit_verify.html", context, status=status)
 
 
+@route("audit/checkpoint.json")
 @org_view(Perm.VIEW_AUDIT)
 def audit_head(request):
     """The chain's head as a signed checkpoint file, to keep outside the server."""

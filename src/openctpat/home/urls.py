@@ -1,6 +1,6 @@
-from django.urls import path
+from openctpat.core.routes import urls_of
 
 from . import views
 
 app_name = "home"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = urls_of(app_name, views)

@@ -5,10 +5,12 @@ from django.shortcuts import render
 from openctpat.accounts.models import ApiToken, Invitation, Membership
 from openctpat.core import services as audit_services
 from openctpat.core.permissions import Perm, has_perm, org_view
+from openctpat.core.routes import route
 from openctpat.profiles import services as profile_services
 from openctpat.risk import services as risk_services
 
 
+@route("")
 @org_view(Perm.VIEW)
 def home(request):
     org = request.org

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from openctpat.core.downloads import attachment
 from openctpat.core.errors import ValidationFailed
 from openctpat.core.permissions import Perm, org_view
+from openctpat.core.routes import route
 
 from . import exports
 
@@ -67,6 +68,7 @@ class LogExportForm(forms.Form):
             self.add_error(None, exc.message)
 
 
+@route("exports/")
 @require_GET
 @org_view(Perm.VIEW)
 def log_export(request):

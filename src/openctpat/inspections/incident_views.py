@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import NotFound, invalid
 from openctpat.core.permissions import Perm, Role, has_perm, org_view
+from openctpat.core.routes import route
 from openctpat.risk.models import Assessment
 
 from . import services
@@ -52,6 +53,7 @@ def _by_id(request, model, name):
 
 
 # -- register --------------------------------------------------------------------------------
+@route("incidents/new/")
 @org_view(Perm.CHANGE)
 def incident_new(request):
     org = request.org
@@ -152,11 +154,13 @@ def _incident_page(request, incident, **forms):
     return render(request, "inspections/incident_detail.html", context)
 
 
+@route("incidents/<int:pk>/")
 @org_view(Perm.VIEW)
 def incident_detail(request, pk):
     return _incident_page(request, _incident(request, pk))
 
 
+@route("incidents/<int:pk>/edit/")
 @org_view(Perm.CHANGE)
 def incident_edit(request, pk):
     org = request.org
@@ -187,6 +191,7 @@ def _incident_post(request, pk, key, form, call, success):
     return _incident_page(request, incident, **{key: form})
 
 
+@route("incidents/<int:pk>/notifications/")
 @require_POST
 @org_view(Perm.CHANGE)
 def incident_notify(request, pk):
@@ -200,6 +205,7 @@ def incident_notify(request, pk):
     )
 
 
+@route("incidents/<int:pk>/files/")
 @require_POST
 @org_view(Perm.CHANGE)
 def incident_files(request, pk):
@@ -218,6 +224,7 @@ def incident_files(request, pk):
     )
 
 
+@route("incidents/<int:pk>/actions/")
 @require_POST
 @org_view(Perm.CHANGE)
 def incident_action_add(request, pk):
@@ -237,6 +244,7 @@ def incident_action_add(request, pk):
     )
 
 
+@route("incidents/actions/<int:pk>/")
 @require_POST
 @org_view(Perm.CHANGE)
 def incident_action_update(request, pk):
@@ -254,6 +262,7 @@ def incident_action_update(request, pk):
     return _incident_page(request, incident, rows={action.pk: form})
 
 
+@route("incidents/<int:pk>/close/")
 @require_POST
 @org_view(Perm.CHANGE)
 def incident_close(request, pk):

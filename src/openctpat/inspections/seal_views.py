@@ -14,6 +14,7 @@ from openctpat.core.pages import apply_domain_error
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.permissions import Perm, Role, has_perm, org_view
+from openctpat.core.routes import route
 from openctpat.profiles import services as profile_services
 
 from . import services
@@ -80,6 +81,7 @@ def _class_warning(request, batch) -> None:
 
 
 # -- inventory -------------------------------------------------------------------------------
+@route("seals/")
 @org_view(Perm.VIEW)
 def seal_list(request):
     org = request.org
@@ -122,6 +124,7 @@ def seal_list(request):
     return render(request, "inspections/seal_list.html", context)
 
 
+@route("seals/batches/new/")
 @org_view(Perm.CHANGE)
 def seal_batch_new(request):
     org = request.org
@@ -146,6 +149,7 @@ def seal_batch_new(request):
     return render(request, "inspections/seal_batch_form.html", {"form": form})
 
 
+@route("seals/batches/<int:pk>/")
 @org_view(Perm.VIEW)
 def seal_batch_detail(request, pk):
     org = request.org
@@ -224,6 +228,7 @@ def _seal(request, pk):
     return _get(request, Seal, pk, "batch", "issued_to", "inspection")
 
 
+@route("seals/<int:pk>/")
 @org_view(Perm.VIEW)
 def seal_detail(request, pk):
     return _seal_page(request, _seal(request, pk))
@@ -238,6 +243,7 @@ def _seal_event(request, pk, key, form, call, success):
     return _seal_page(request, seal, **{key: form})
 
 
+@route("seals/<int:pk>/issue/")
 @require_POST
 @org_view(Perm.CHANGE)
 def seal_issue(request, pk):
@@ -252,6 +258,7 @@ def seal_issue(request, pk):
     )
 
 
+@route("seals/<int:pk>/return/")
 @require_POST
 @org_view(Perm.CHANGE)
 def seal_return(request, pk):
@@ -265,6 +272,7 @@ def seal_return(request, pk):
     )
 
 
+@route("seals/<int:pk>/remove/")
 @require_POST
 @org_view(Perm.CHANGE)
 def seal_remove(request, pk):
@@ -281,6 +289,7 @@ def seal_remove(request, pk):
     )
 
 
+@route("seals/<int:pk>/write-off/")
 @require_POST
 @org_view(Perm.CHANGE)
 def seal_write_off(request, pk):
@@ -297,6 +306,7 @@ def seal_write_off(request, pk):
 
 
 # -- VVTT at receipt -------------------------------------------------------------------------
+@route("seals/verify/")
 @org_view(Perm.CHANGE)
 def seal_verify(request):
     org = request.org
@@ -333,6 +343,7 @@ def _report_context(report: dict) -> dict:
     }
 
 
+@route("seals/reconciliation/")
 @org_view(Perm.VIEW)
 def seal_reconciliation(request):
     org = request.org
@@ -356,6 +367,7 @@ def seal_reconciliation(request):
     return render(request, "inspections/seal_reconciliation.html", context)
 
 
+@route("seals/audits/")
 @org_view(Perm.VIEW)
 def seal_audit_list(request):
     audits = SealAudit.objects.for_org(request.org).select_related("signed_off_by")
@@ -371,6 +383,7 @@ def seal_audit_list(request):
     return render(request, "inspections/seal_audit_list.html", context)
 
 
+@route("seals/audits/new/")
 @org_view(Perm.CHANGE)
 def seal_audit_new(request):
     org = request.org
@@ -413,11 +426,13 @@ def _audit_page(request, seal_audit, form=None, status=200):
     return render(request, "inspections/seal_audit_detail.html", context, status=status)
 
 
+@route("seals/audits/<int:pk>/")
 @org_view(Perm.VIEW)
 def seal_audit_detail(request, pk):
     return _audit_page(request, _get(request, SealAudit, pk, "signed_off_by"))
 
 
+@route("seals/audits/<int:pk>/sign-off/")
 @require_POST
 @org_view(Perm.CHANGE)
 def seal_audit_sign_off(request, pk):

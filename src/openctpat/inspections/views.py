@@ -12,6 +12,7 @@ from openctpat.core.pages import apply_domain_error, submit
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.permissions import Perm, org_view
+from openctpat.core.routes import route
 from openctpat.profiles.models import Site
 
 from . import services
@@ -57,6 +58,7 @@ def _detail_url(inspection_id: int, anchor: str = "") -> str:
 
 
 # -- inspections -----------------------------------------------------------------------------
+@route("new/")
 @org_view(Perm.CHANGE)
 def inspection_new(request):
     templates = services.templates_for(request.org).filter(active=True)
@@ -94,6 +96,7 @@ def inspection_new(request):
     )
 
 
+@route("<int:pk>/edit/")
 @org_view(Perm.CHANGE)
 def inspection_edit(request, pk):
     inspection = _get(request, Inspection, pk)
@@ -161,11 +164,13 @@ def _inspection(request, pk):
     return _get(request, Inspection, pk, "site", "inspector", "partner")
 
 
+@route("<int:pk>/")
 @org_view(Perm.VIEW)
 def inspection_detail(request, pk):
     return _detail_page(request, _inspection(request, pk))
 
 
+@route("points/<int:pk>/")
 @require_POST
 @org_view(Perm.CHANGE)
 def inspection_point(request, pk):
@@ -205,6 +210,7 @@ def inspection_point(request, pk):
     return render(request, "inspections/inspection_point_row.html", context)
 
 
+@route("<int:pk>/pass-remaining/")
 @require_POST
 @org_view(Perm.CHANGE)
 def inspection_pass_remaining(request, pk):
@@ -227,6 +233,7 @@ def _seal_numbers(request) -> list[str]:
     return numbers
 
 
+@route("<int:pk>/complete/")
 @require_POST
 @org_view(Perm.CHANGE)
 def inspection_complete(request, pk):
@@ -253,6 +260,7 @@ def inspection_complete(request, pk):
 
 
 # -- checklist templates ---------------------------------------------------------------------
+@route("checklists/new/")
 @org_view(Perm.CHANGE)
 def checklist_new(request):
     form = ChecklistCreateForm(
@@ -270,6 +278,7 @@ def checklist_new(request):
     return render(request, "inspections/checklist_form.html", {"form": form})
 
 
+@route("checklists/<int:pk>/")
 @org_view(Perm.VIEW)
 def checklist_detail(request, pk):
     template = _get(request, ChecklistTemplate, pk)

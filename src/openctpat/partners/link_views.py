@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from openctpat.core import audit
 from openctpat.core.client_address import client_ip
 from openctpat.core.errors import DomainError
+from openctpat.core.routes import route
 from openctpat.core.throttle import Throttle
 
 from . import services
@@ -58,6 +59,7 @@ def _replies(request, items) -> tuple[dict, dict]:
     return replies, files
 
 
+@route("<int:org_id>/<str:token>/")
 @require_http_methods(["GET", "POST"])
 def answer(request, org_id, token):
     throttle_key = _throttle_key(request, org_id, token)

@@ -11,6 +11,7 @@ from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.pages import submit as _submit
 from openctpat.core.permissions import Perm, has_perm, org_view
+from openctpat.core.routes import route
 from openctpat.core.tabular import MAX_ERRORS, size_text
 from openctpat.profiles.models import EvidenceDocument
 
@@ -62,6 +63,7 @@ def _detail_form(request, pk, form_class, call, success, back=None, **form_kwarg
     return redirect(back or reverse("partners:detail", kwargs={"pk": pk}))
 
 
+@route("<int:pk>/documents/")
 @require_POST
 @org_view(Perm.CHANGE)
 def document_link(request, pk):
@@ -87,6 +89,7 @@ def document_link(request, pk):
     )
 
 
+@route("<int:pk>/documents/unlink/")
 @require_POST
 @org_view(Perm.CHANGE)
 def document_unlink(request, pk):
@@ -104,6 +107,7 @@ def _item_action_form(item, owner_choices) -> ActionForm:
     return form
 
 
+@route("<int:pk>/actions/")
 @require_POST
 @org_view(Perm.CHANGE)
 def action_add(request, pk):
@@ -135,6 +139,7 @@ def _filtered(request) -> tuple:
     return services.search_partners(request.org, **criteria), criteria
 
 
+@route("export.csv")
 @org_view(Perm.VIEW)
 def export_csv(request):
     partners, criteria = _filtered(request)
@@ -142,6 +147,7 @@ def export_csv(request):
     return attachment(data, exports.filename("csv"), "text/csv; charset=utf-8")
 
 
+@route("export.xlsx")
 @org_view(Perm.VIEW)
 def export_xlsx(request):
     partners, criteria = _filtered(request)
@@ -150,6 +156,7 @@ def export_xlsx(request):
 
 
 # -- import ----------------------------------------------------------------------------------
+@route("import/", "import")
 @org_view(Perm.CHANGE)
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -171,6 +178,7 @@ def import_upload(request):
     return render(request, "partners/import.html", context)
 
 
+@route("import/<int:pk>/")
 @org_view(Perm.CHANGE)
 def import_detail(request, pk):
     imp = _get(request, PartnerImport, pk)
@@ -218,6 +226,7 @@ def import_detail(request, pk):
     return render(request, "partners/import_detail.html", context)
 
 
+@route("import/<int:pk>/progress/")
 @org_view(Perm.CHANGE)
 def import_progress(request, pk):
     """The progress of a background commit, polled by the import page every two seconds."""
@@ -228,6 +237,7 @@ def import_progress(request, pk):
 # -- questionnaire templates -----------------------------------------------------------------
 
 
+@route("templates/<int:pk>/", "template")
 @org_view(Perm.VIEW)
 def template_detail(request, pk):
     template = _get(request, QuestionnaireTemplate, pk, "criteria_set")
@@ -262,6 +272,7 @@ def template_detail(request, pk):
 
 
 # -- questionnaires --------------------------------------------------------------------------
+@route("<int:pk>/questionnaires/", "send")
 @require_POST
 @org_view(Perm.CHANGE)
 def questionnaire_send(request, pk):
@@ -282,6 +293,7 @@ def questionnaire_send(request, pk):
     return redirect("partners:detail", pk=pk)
 
 
+@route("questionnaires/<int:pk>/", "questionnaire")
 @org_view(Perm.VIEW)
 def questionnaire_detail(request, pk):
     q = _get(request, Questionnaire, pk, "partner", "template", "reviewed_by")
@@ -313,6 +325,7 @@ def questionnaire_detail(request, pk):
     return render(request, "partners/questionnaire.html", context)
 
 
+@route("questionnaires/<int:pk>/revoke/", "revoke")
 @require_POST
 @org_view(Perm.CHANGE)
 def questionnaire_revoke(request, pk):
@@ -322,6 +335,7 @@ def questionnaire_revoke(request, pk):
     return redirect("partners:questionnaire", pk=pk)
 
 
+@route("questionnaires/<int:pk>/reissue/", "reissue")
 @require_POST
 @org_view(Perm.CHANGE)
 def questionnaire_reissue(request, pk):
@@ -332,6 +346,7 @@ def questionnaire_reissue(request, pk):
     )
 
 
+@route("questionnaires/<int:pk>/weaknesses/", "mark_weaknesses")
 @require_POST
 @org_view(Perm.CHANGE)
 def questionnaire_weaknesses(request, pk):
@@ -342,6 +357,7 @@ def questionnaire_weaknesses(request, pk):
     return redirect("partners:questionnaire", pk=pk)
 
 
+@route("questionnaires/<int:pk>/review/", "review")
 @require_POST
 @org_view(Perm.CHANGE)
 def questionnaire_review(request, pk):
@@ -358,6 +374,7 @@ def questionnaire_review(request, pk):
     return redirect("partners:questionnaire", pk=pk)
 
 
+@route("items/<int:pk>/review/")
 @require_POST
 @org_view(Perm.CHANGE)
 def item_review(request, pk):

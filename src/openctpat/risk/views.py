@@ -11,6 +11,7 @@ from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, safe_next, submit
 from openctpat.core.permissions import Perm, has_perm, org_view
+from openctpat.core.routes import route
 
 from . import exports, services
 from .forms import ActionForm, FileForm, LaneForm, MethodForm, NodeForm
@@ -44,6 +45,7 @@ def _form_save(request, form, call, success: str, redirect_to, obj=None):
 
 
 # -- assessments -----------------------------------------------------------------------------
+@route("<int:pk>/", "detail")
 @org_view(Perm.VIEW)
 def assessment_detail(request, pk):
     assessment = _assessment(request, pk)
@@ -59,6 +61,7 @@ def assessment_detail(request, pk):
     return render(request, "risk/detail.html", context)
 
 
+@route("<int:pk>/method/")
 @org_view(Perm.VIEW)
 def method(request, pk):
     assessment = _assessment(request, pk)
@@ -77,6 +80,7 @@ def method(request, pk):
     return render(request, "risk/method.html", context)
 
 
+@route("<int:pk>/sign-off/")
 @require_POST
 @org_view(Perm.CHANGE)
 def sign_off(request, pk):
@@ -86,6 +90,7 @@ def sign_off(request, pk):
     return redirect("risk:detail", pk=pk)
 
 
+@route("<int:pk>/copy-forward/")
 @require_POST
 @org_view(Perm.CHANGE)
 def copy_forward(request, pk):
@@ -94,6 +99,7 @@ def copy_forward(request, pk):
     return redirect("risk:detail", pk=new.pk)
 
 
+@route("<int:pk>/report.pdf")
 @org_view(Perm.VIEW)
 def report_pdf(request, pk):
     assessment = _assessment(request, pk)
@@ -101,6 +107,7 @@ def report_pdf(request, pk):
     return attachment(pdf, exports.filename(assessment, "pdf"), PDF)
 
 
+@route("<int:pk>/report.xlsx")
 @org_view(Perm.VIEW)
 def report_xlsx(request, pk):
     assessment = _assessment(request, pk)
@@ -109,6 +116,7 @@ def report_xlsx(request, pk):
 
 
 # -- step 1 ----------------------------------------------------------------------------------
+@route("<int:pk>/lanes/")
 @org_view(Perm.VIEW)
 def lanes(request, pk):
     assessment = _assessment(request, pk)
@@ -128,6 +136,7 @@ def lanes(request, pk):
     return render(request, "risk/lanes.html", context)
 
 
+@route("<int:pk>/lanes/import/")
 @require_POST
 @org_view(Perm.CHANGE)
 def lanes_import(request, pk):
@@ -154,6 +163,7 @@ def _lane(request, pk) -> Lane:
     return get_for_org(request, Lane, pk, "assessment")
 
 
+@route("lanes/<int:pk>/", "lane")
 @org_view(Perm.VIEW)
 def lane_detail(request, pk):
     lane = _lane(request, pk)
@@ -179,6 +189,7 @@ def lane_detail(request, pk):
 
 
 # -- step 2 ----------------------------------------------------------------------------------
+@route("<int:pk>/threats/")
 @org_view(Perm.VIEW)
 def threats(request, pk):
     assessment = _assessment(request, pk)
@@ -207,6 +218,7 @@ def threats(request, pk):
     return render(request, "risk/threats.html", context)
 
 
+@route("<int:pk>/threats/rate-open/")
 @require_POST
 @org_view(Perm.CHANGE)
 def country_rate_open(request, pk):
@@ -223,6 +235,7 @@ def country_rate_open(request, pk):
     return redirect("risk:threats", pk=pk)
 
 
+@route("nodes/<int:pk>/rate-open/")
 @require_POST
 @org_view(Perm.CHANGE)
 def node_rate_open(request, pk):
@@ -236,6 +249,7 @@ def node_rate_open(request, pk):
     return redirect("risk:vulnerabilities", pk=node.lane.assessment_id)
 
 
+@route("threats/<int:pk>/rate/")
 @require_POST
 @org_view(Perm.CHANGE)
 def threat_rate(request, pk):
@@ -255,6 +269,7 @@ def threat_rate(request, pk):
 
 
 # -- step 3 ----------------------------------------------------------------------------------
+@route("<int:pk>/vulnerabilities/")
 @org_view(Perm.VIEW)
 def vulnerabilities(request, pk):
     assessment = _assessment(request, pk)
@@ -278,6 +293,7 @@ def vulnerabilities(request, pk):
     return render(request, "risk/vulnerabilities.html", context)
 
 
+@route("vulnerabilities/<int:pk>/rate/")
 @require_POST
 @org_view(Perm.CHANGE)
 def vulnerability_rate(request, pk):
@@ -296,6 +312,7 @@ def vulnerability_rate(request, pk):
 
 
 # -- step 4 ----------------------------------------------------------------------------------
+@route("<int:pk>/risks/", "risks")
 @org_view(Perm.VIEW)
 def risk_list(request, pk):
     assessment = _assessment(request, pk)
@@ -324,6 +341,7 @@ def risk_list(request, pk):
     return render(request, "risk/risks.html", context)
 
 
+@route("actions/<int:pk>/", "action")
 @org_view(Perm.VIEW)
 def action_edit(request, pk):
     action = get_for_org(request, Action, pk, "assessment")
@@ -348,6 +366,7 @@ def action_edit(request, pk):
     return render(request, "risk/action.html", context)
 
 
+@route("reference/")
 @org_view(Perm.VIEW)
 def reference(request):
     form = FileForm(request.POST or None, request.FILES or None)
