@@ -112,7 +112,7 @@ class Resource:
     edit_perm: str = ""  # who opens the edit page (a viewer may read the form); default write
     # A child resource is listed and created under one object of its parent.
     parent: "Resource | None" = None
-    parent_field: str = ""
+    parent_field: str = ""  # by default its foreign key to the parent's model
     # Pages: keys "list", "create", "detail", "edit", "delete", and "add" and "change": a
     # form posted from the parent's page that creates or edits one (back to that page,
     # errors said there). A list page with a form creates on the same page when there is no
@@ -149,6 +149,9 @@ class Resource:
         for verb, prefixes in verbs.items():
             found = (getattr(self.services, f"{p}_{self.name}", None) for p in prefixes)
             setattr(self, verb, getattr(self, verb) or next(filter(None, found), None))
+        if self.parent is not None and not self.parent_field:
+            fields = self.model._meta.fields
+            self.parent_field = next(f.name for f in fields if f.related_model is self.parent.model)
         app = self.model._meta.app_label
         self.factory = self.factory or f"openctpat.testing.{app}.make_{self.name}"
         self.context_name = self.context_name or self.model._meta.model_name

@@ -73,7 +73,6 @@ checklist_points = Resource(
     update=services.update_point,
     delete=services.delete_point,
     parent=checklists,
-    parent_field="template",
     related=("template",),
     form=PointForm,
     pages={
@@ -233,7 +232,6 @@ corrective_actions = Resource(
     name="corrective_action",
     services=services,
     parent=incidents,
-    parent_field="incident",
     related=("incident", "risk_action"),
     api=Api(
         "/incidents/{incident_id}/actions",

@@ -141,7 +141,6 @@ def _child(name, model, form, **more):
         name=name,
         services=services,
         parent=partners,
-        parent_field="partner",
         related=("partner",),
         edit_perm=Perm.VIEW,
         form=form,
@@ -248,7 +247,6 @@ questions = Resource(
     name="question",
     services=services,
     parent=templates,
-    parent_field="template",
     related=("template",),
     form=QuestionForm,
     pages={
