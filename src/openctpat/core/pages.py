@@ -97,6 +97,18 @@ def submit(request, form, call, on_error=apply_domain_error, *, obj=None) -> boo
     return True
 
 
+def edit_and_add(request, edit_form, save, add_form, add, *, action, on_error=apply_domain_error):
+    """A page that edits its object and adds a child to it, one form each: ``edit_form(data)``
+    and ``add_form(data)`` build them, the add form posts ``action``, and ``save`` or ``add``
+    runs on a valid one. Returns both forms and what was done: "added", "saved" or ""."""
+    adding = request.method == "POST" and request.POST.get("action") == action
+    form = edit_form(None if adding else request.POST or None)
+    child_form = add_form(request.POST if adding else None)
+    if adding:
+        return form, child_form, "added" if submit(request, child_form, add, on_error) else ""
+    return form, child_form, "saved" if submit(request, form, save, on_error) else ""
+
+
 def show_stale_edit(request, form, exc) -> None:
     request.stale_edit = True
     form.data = form.data.copy()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import apply_domain_error, submit
+from openctpat.core.pages import apply_domain_error, edit_and_add, submit
 from openctpat.core.pages import can_change as _can_change
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.permissions import Perm, org_view
@@ -282,29 +282,20 @@ def checklist_new(request):
 @org_view(Perm.VIEW)
 def checklist_detail(request, pk):
     template = _get(request, ChecklistTemplate, pk)
-    adding = request.method == "POST" and request.POST.get("action") == "add_point"
-    form = ChecklistForm(
-        None if adding else request.POST or None,
-        initial={
-            "name": template.name,
-            "description": template.description,
-            "active": template.active,
-        },
-        instance=template,
+    initial = {"name": template.name, "description": template.description}
+    form, point_form, done = edit_and_add(
+        request,
+        lambda data: ChecklistForm(
+            data, initial={**initial, "active": template.active}, instance=template
+        ),
+        lambda d: services.update_template(request.org, request.user, template, **d),
+        PointForm,
+        lambda d: services.add_point(request.org, request.user, template, **d),
+        action="add_point",
+        on_error=_form_error,
     )
-    point_form = PointForm(request.POST if adding else None)
-    if adding:
-        if _submit(
-            request,
-            point_form,
-            lambda d: services.add_point(request.org, request.user, template, **d),
-        ):
-            messages.success(request, "Point added.")
-            return redirect("inspections:checklist_detail", pk=pk)
-    elif _submit(
-        request, form, lambda d: services.update_template(request.org, request.user, template, **d)
-    ):
-        messages.success(request, "Checklist saved.")
+    if done:
+        messages.success(request, "Point added." if done == "added" else "Checklist saved.")
         return redirect("inspections:checklist_detail", pk=pk)
     context = {
         "template": template,

@@ -8,6 +8,7 @@ from openctpat.accounts.models import User
 from openctpat.core.downloads import XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import can_change as _can_change
+from openctpat.core.pages import edit_and_add
 from openctpat.core.pages import get_for_org as _get
 from openctpat.core.pages import submit as _submit
 from openctpat.core.permissions import Perm, has_perm, org_view
@@ -241,25 +242,20 @@ def import_progress(request, pk):
 @org_view(Perm.VIEW)
 def template_detail(request, pk):
     template = _get(request, QuestionnaireTemplate, pk, "criteria_set")
-    form = TemplateForm(
-        request.POST or None,
-        initial={"name": template.name, "instructions": template.instructions},
-        instance=template,
+    form, question_form, done = edit_and_add(
+        request,
+        lambda data: TemplateForm(
+            data,
+            initial={"name": template.name, "instructions": template.instructions},
+            instance=template,
+        ),
+        lambda d: services.update_template(request.org, request.user, template, **d),
+        QuestionForm,
+        lambda d: services.add_question(request.org, request.user, template, **d),
+        action="add_question",
     )
-    question_form = QuestionForm()
-    if request.POST.get("action") == "add_question":
-        question_form = QuestionForm(request.POST)
-        if _submit(
-            request,
-            question_form,
-            lambda d: services.add_question(request.org, request.user, template, **d),
-        ):
-            messages.success(request, "Question added.")
-            return redirect("partners:template", pk=pk)
-    elif _submit(
-        request, form, lambda d: services.update_template(request.org, request.user, template, **d)
-    ):
-        messages.success(request, "Template saved.")
+    if done:
+        messages.success(request, "Question added." if done == "added" else "Template saved.")
         return redirect("partners:template", pk=pk)
     context = {
         "template": template,
