@@ -146,6 +146,13 @@ def load_uploaded(files, actor=None) -> ListVersion:
     return load_list_bytes([(f.name or "upload", f.read()) for f in files], actor)
 
 
+def search_versions(org=None, active=None):
+    """The list versions (shared: ``org`` changes nothing), or only the active or the
+    superseded ones."""
+    versions = ListVersion.objects.all()
+    return versions.filter(active=active) if active is not None else versions
+
+
 def active_versions():
     return ListVersion.objects.filter(active=True).order_by("source")
 
@@ -562,6 +569,17 @@ def _after_decision(org, alert: Alert) -> None:
         latest.outcome = _outcome(alert.partner)
         latest.save(update_fields=["outcome"])
     recompute_tiers(org, [alert.partner])
+
+
+def search_alerts(org, status="undecided", partner_id=None):
+    """Alerts in one ``status``; "all" or None (the API's default) for every one, and by
+    default (the page's) those a reviewer still has to decide."""
+    alerts = Alert.objects.for_org(org)
+    if status == "undecided":
+        alerts = alerts.filter(status__in=OPEN_STATES)
+    elif status not in (None, "all"):
+        alerts = alerts.filter(status=status)
+    return alerts.filter(partner_id=partner_id) if partner_id else alerts
 
 
 def alert_counts(org) -> dict[str, int]:

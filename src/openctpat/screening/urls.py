@@ -4,8 +4,7 @@ from . import resources, views
 
 app_name = "screening"
 urlpatterns = [
-    path("", views.alert_list, name="alerts"),
-    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    *resources.alerts.urlpatterns(),
     path("alerts/<int:pk>/decide/", views.alert_decide, name="decide"),
     path("search/", views.search, name="search"),
     path("lists/", views.list_versions, name="lists"),
