@@ -450,20 +450,18 @@ def _decide(org, actor, alert: Alert, status: str, note: str, **extra) -> Alert:
     return alert
 
 
-@transaction.atomic
-def mark_false_positive(org, actor, alert: Alert, reason: str) -> Alert:
+def _first_review(org, actor, alert: Alert, status: str, reason: str) -> str:
+    """The first reviewer decides an open alert, giving their reason (returned cleaned)."""
     _ensure_open(alert)
     reason = _reason(reason)
-    _decide(
-        org,
-        actor,
-        alert,
-        AlertStatus.FALSE_POSITIVE,
-        reason,
-        reason=reason,
-        decided_by=actor,
-        decided_at=timezone.now(),
-    )
+    now = timezone.now()
+    _decide(org, actor, alert, status, reason, reason=reason, decided_by=actor, decided_at=now)
+    return reason
+
+
+@transaction.atomic
+def mark_false_positive(org, actor, alert: Alert, reason: str) -> Alert:
+    _first_review(org, actor, alert, AlertStatus.FALSE_POSITIVE, reason)
     Suppression.objects.create(
         organisation=org,
         partner=alert.partner,
@@ -483,19 +481,10 @@ def mark_false_positive(org, actor, alert: Alert, reason: str) -> Alert:
 def mark_true_match(org, actor, alert: Alert, reason: str) -> Alert:
     """The partner is on the list: flagged and suspended (after a second reviewer, if the
     organisation asks for four eyes)."""
-    _ensure_open(alert)
-    reason = _reason(reason)
-    if settings_for(org).four_eyes:
-        _decide(
-            org,
-            actor,
-            alert,
-            AlertStatus.PENDING_CONFIRMATION,
-            reason,
-            reason=reason,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
+    four_eyes = settings_for(org).four_eyes
+    status = AlertStatus.PENDING_CONFIRMATION if four_eyes else AlertStatus.TRUE_MATCH
+    reason = _first_review(org, actor, alert, status, reason)
+    if four_eyes:
         _notify(
             org,
             f"[OpenCTPAT] Confirm a restricted-party match for {alert.partner.legal_name}",
@@ -503,16 +492,6 @@ def mark_true_match(org, actor, alert: Alert, reason: str) -> Alert:
             f"{alert.entry_name} as a true match: {reason}\n\nA second reviewer must confirm it.",
         )
     else:
-        _decide(
-            org,
-            actor,
-            alert,
-            AlertStatus.TRUE_MATCH,
-            reason,
-            reason=reason,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
         _suspend(org, actor, alert)
     _after_decision(org, alert)
     return alert
