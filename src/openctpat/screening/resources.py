@@ -95,5 +95,5 @@ partner_screenings = Resource(
         ops=("list",),
         names={"list": "partner_screenings"},
     ),
-    factory=TESTING + "make_partner_screening",
+    factory=TESTING + "make_screening",
 )

@@ -7,7 +7,6 @@ from openctpat.screening import services
 from openctpat.screening.entries import ListEntry, ListName, ParsedList
 from openctpat.screening.models import RescreenRun, RescreenShare
 
-from . import owner_of
 from .partners import make_partner
 
 _seq = itertools.count(1)
@@ -55,12 +54,6 @@ def make_alert(org):
     return partner.alerts.first()
 
 
-def make_screening(org):
-    if not services.active_versions().exists():
-        make_version()
-    return services.screen_name(org, owner_of(org), "Novotech Industrial Supply")
-
-
 def make_list_version(org=None):
     """A list version: shared, so ``org`` changes nothing."""
     return make_version()
@@ -73,7 +66,7 @@ def make_run(org):
     return run
 
 
-def make_partner_screening(org, partner=None):
+def make_screening(org, partner=None):
     if not services.active_versions().exists():
         make_version()
     partner = partner or make_partner(org, legal_name="Maple Leaf Brokers", country="CA")
