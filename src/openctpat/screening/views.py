@@ -9,15 +9,14 @@ from openctpat.core.permissions import Perm, org_view
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import apply_domain_error
 
-from . import services
+from . import resources, services
 from .forms import DecisionForm, SearchForm, UploadForm
-from .models import Alert
 
 
 @require_POST
 @org_view(Perm.CHANGE)
 def alert_decide(request, pk):
-    alert = get_for_org(request, Alert, pk, "partner", "record")
+    alert = resources.alerts.get(request, pk)
     form = DecisionForm(request.POST)
     decision = request.POST.get("decision")
     if not form.is_valid() and decision != "confirm":
