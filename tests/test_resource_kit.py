@@ -1,6 +1,7 @@
 """The resource kit catches what it claims to: each broken resource fails its check, and
 the same check passes on a correct declaration."""
 
+import dataclasses
 import unittest
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from openctpat.profiles import resources
+from openctpat.screening import resources as screening
 from openctpat.testing.resources import ResourceTestCase
 
 from .kit import broken
@@ -65,3 +67,12 @@ def test_a_per_object_list_page_with_an_n_plus_1_fails_the_budget():
 def test_the_same_checks_pass_on_correct_declarations():
     assert not failed(run_kit(resources.sites, *TENANCY, "test_api_create_by_role"))
     assert not failed(run_kit(broken.fixed_contacts, "test_list_query_budget"))
+
+
+def test_shared_rows_are_checked_as_listed_to_every_organisation():
+    """The restricted-party lists are every organisation's: declared as scoped rows, the
+    same resource fails the tenancy check that it passes as shared."""
+    check = "test_api_of_another_organisation_is_404"
+    assert not failed(run_kit(screening.list_versions, check))
+    scoped = dataclasses.replace(screening.list_versions, shared=False, register=False)
+    assert failed(run_kit(scoped, check))

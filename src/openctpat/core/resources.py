@@ -65,7 +65,7 @@ class Api:
     """
 
     list_path: str
-    detail_path: str
+    detail_path: str = ""  # none: the resource is only listed
     schemas: Any = None
     prefix: str = ""
     tags: list[str] | None = None
@@ -103,6 +103,8 @@ class Resource:
     update: Callable | None = None  # (org, actor, obj, **data)
     delete: Callable | None = None  # (org, actor, obj)
     search: Callable | None = None  # (org, **filters) -> queryset; page, API and export
+    search_user: bool = False  # the search also takes the user: (org, user, **filters)
+    shared: bool = False  # rows every organisation sees alike (the restricted-party lists)
     related: tuple[str, ...] = ()
     prefetch: tuple = ()
     refine: Callable | None = None  # queryset -> queryset (annotations), every read
@@ -171,10 +173,11 @@ class Resource:
         """The organisation's objects, shaped for their pages and answers."""
         return self._shaped(self.model.objects.for_org(org))
 
-    def filtered(self, org, parent=None, **filters):
+    def filtered(self, org, parent=None, user=None, **filters):
         """The list: the app's search function when there is one, under ``parent``."""
         if self.search is not None:
-            qs = self._shaped(self.search(org, **filters))
+            by = (user,) if self.search_user else ()
+            qs = self._shaped(self.search(org, *by, **filters))
         else:
             qs = self.queryset(org)
         if parent is not None:
@@ -260,7 +263,7 @@ class Resource:
             if filters.is_valid():
                 criteria = getattr(filters, "criteria", lambda: filters.cleaned_data)()
         criteria = {k: v for k, v in criteria.items() if v not in (None, "", [])}
-        objects = self.filtered(request.org, parent, **criteria)
+        objects = self.filtered(request.org, parent, request.user, **criteria)
         page = Paginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -380,7 +383,7 @@ class Resource:
         api.router = router  # the test kit finds where the router is mounted
         detail_out = api.detail_out
         list_id = _path_params(api.list_path)
-        detail_id = _path_params(api.detail_path)[-1]
+        detail_id = (_path_params(api.detail_path) or [None])[-1]
         names = {
             "list": f"list_{self.name}s",
             "create": f"create_{self.name}",
@@ -399,7 +402,8 @@ class Resource:
             def list_op(request, filters=None, **ids):
                 require(request, self.read_perm)
                 parent = parent_of(request, ids)
-                qs = self.filtered(request.org, parent, **(filters.dict() if filters else {}))
+                filters = filters.dict() if filters else {}
+                qs = self.filtered(request.org, parent, request.user, **filters)
                 return qs.prefetch_related(*api.prefetch) if api.prefetch else qs
 
             params = [_path(n) for n in list_id]

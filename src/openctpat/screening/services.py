@@ -146,6 +146,13 @@ def load_uploaded(files, actor=None) -> ListVersion:
     return load_list_bytes([(f.name or "upload", f.read()) for f in files], actor)
 
 
+def search_versions(org=None, active=None):
+    """The list versions (shared: ``org`` changes nothing), or only the active or the
+    superseded ones."""
+    versions = ListVersion.objects.all()
+    return versions.filter(active=active) if active is not None else versions
+
+
 def active_versions():
     return ListVersion.objects.filter(active=True).order_by("source")
 
@@ -443,20 +450,18 @@ def _decide(org, actor, alert: Alert, status: str, note: str, **extra) -> Alert:
     return alert
 
 
-@transaction.atomic
-def mark_false_positive(org, actor, alert: Alert, reason: str) -> Alert:
+def _first_review(org, actor, alert: Alert, status: str, reason: str) -> str:
+    """The first reviewer decides an open alert, giving their reason (returned cleaned)."""
     _ensure_open(alert)
     reason = _reason(reason)
-    _decide(
-        org,
-        actor,
-        alert,
-        AlertStatus.FALSE_POSITIVE,
-        reason,
-        reason=reason,
-        decided_by=actor,
-        decided_at=timezone.now(),
-    )
+    now = timezone.now()
+    _decide(org, actor, alert, status, reason, reason=reason, decided_by=actor, decided_at=now)
+    return reason
+
+
+@transaction.atomic
+def mark_false_positive(org, actor, alert: Alert, reason: str) -> Alert:
+    _first_review(org, actor, alert, AlertStatus.FALSE_POSITIVE, reason)
     Suppression.objects.create(
         organisation=org,
         partner=alert.partner,
@@ -476,19 +481,10 @@ def mark_false_positive(org, actor, alert: Alert, reason: str) -> Alert:
 def mark_true_match(org, actor, alert: Alert, reason: str) -> Alert:
     """The partner is on the list: flagged and suspended (after a second reviewer, if the
     organisation asks for four eyes)."""
-    _ensure_open(alert)
-    reason = _reason(reason)
-    if settings_for(org).four_eyes:
-        _decide(
-            org,
-            actor,
-            alert,
-            AlertStatus.PENDING_CONFIRMATION,
-            reason,
-            reason=reason,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
+    four_eyes = settings_for(org).four_eyes
+    status = AlertStatus.PENDING_CONFIRMATION if four_eyes else AlertStatus.TRUE_MATCH
+    reason = _first_review(org, actor, alert, status, reason)
+    if four_eyes:
         _notify(
             org,
             f"[OpenCTPAT] Confirm a restricted-party match for {alert.partner.legal_name}",
@@ -496,16 +492,6 @@ def mark_true_match(org, actor, alert: Alert, reason: str) -> Alert:
             f"{alert.entry_name} as a true match: {reason}\n\nA second reviewer must confirm it.",
         )
     else:
-        _decide(
-            org,
-            actor,
-            alert,
-            AlertStatus.TRUE_MATCH,
-            reason,
-            reason=reason,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
         _suspend(org, actor, alert)
     _after_decision(org, alert)
     return alert
@@ -562,6 +548,17 @@ def _after_decision(org, alert: Alert) -> None:
         latest.outcome = _outcome(alert.partner)
         latest.save(update_fields=["outcome"])
     recompute_tiers(org, [alert.partner])
+
+
+def search_alerts(org, status="undecided", partner_id=None):
+    """Alerts in one ``status``; "all" or None (the API's default) for every one, and by
+    default (the page's) those a reviewer still has to decide."""
+    alerts = Alert.objects.for_org(org)
+    if status == "undecided":
+        alerts = alerts.filter(status__in=OPEN_STATES)
+    elif status not in (None, "all"):
+        alerts = alerts.filter(status=status)
+    return alerts.filter(partner_id=partner_id) if partner_id else alerts
 
 
 def alert_counts(org) -> dict[str, int]:

@@ -1,14 +1,6 @@
-from django.urls import path
+from openctpat.core.routes import urls_of
 
 from . import resources, views
 
 app_name = "screening"
-urlpatterns = [
-    path("", views.alert_list, name="alerts"),
-    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
-    path("alerts/<int:pk>/decide/", views.alert_decide, name="decide"),
-    path("search/", views.search, name="search"),
-    path("lists/", views.list_versions, name="lists"),
-    *resources.settings.urlpatterns(),
-    path("partners/<int:pk>/screen/", views.screen_partner, name="screen_partner"),
-]
+urlpatterns = urls_of(app_name, resources, views)

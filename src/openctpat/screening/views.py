@@ -1,65 +1,24 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org
-from openctpat.core.permissions import Perm, has_perm, org_view
+from openctpat.core.permissions import Perm, org_view
+from openctpat.core.routes import route
 from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.forms import apply_domain_error
 
-from . import services
-from .forms import AlertFilterForm, DecisionForm, SearchForm, UploadForm
-from .models import Alert, AlertStatus, ListVersion
+from . import resources, services
+from .forms import DecisionForm, SearchForm, UploadForm
 
 
-@org_view(Perm.VIEW)
-def alert_list(request):
-    filters = AlertFilterForm(request.GET or None)
-    status = filters.cleaned_data["status"] if filters.is_valid() else ""
-    alerts = Alert.objects.for_org(request.org).select_related("partner")
-    if status == "":
-        alerts = alerts.filter(status__in=services.OPEN_STATES)
-    elif status != "all":
-        alerts = alerts.filter(status=status)
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "counts": services.alert_counts(request.org),
-        "versions": services.active_versions(),
-        "search_form": SearchForm(),
-    }
-    return render(request, "screening/alerts.html", context)
-
-
-@org_view(Perm.VIEW)
-def alert_detail(request, pk):
-    alert = get_for_org(
-        request, Alert, pk, "partner", "record__version", "screening", "decided_by", "confirmed_by"
-    )
-    can_decide = has_perm(request.role, Perm.CHANGE)
-    context = {
-        "alert": alert,
-        "record": alert.record,
-        "form": DecisionForm(),
-        "can_decide": can_decide and alert.status == AlertStatus.OPEN,
-        "can_confirm": can_decide
-        and alert.status == AlertStatus.PENDING_CONFIRMATION
-        and alert.decided_by_id != request.user.pk,
-    }
-    return render(request, "screening/alert.html", context)
-
-
+@route("alerts/<int:pk>/decide/", "decide")
 @require_POST
 @org_view(Perm.CHANGE)
 def alert_decide(request, pk):
-    alert = get_for_org(request, Alert, pk, "partner", "record")
+    alert = resources.alerts.get(request, pk)
     form = DecisionForm(request.POST)
     decision = request.POST.get("decision")
     if not form.is_valid() and decision != "confirm":
@@ -82,6 +41,7 @@ def alert_decide(request, pk):
     return redirect("screening:alert", pk=pk)
 
 
+@route("search/")
 @org_view(Perm.CHANGE)
 def search(request):
     form = SearchForm(request.POST or None)
@@ -96,6 +56,7 @@ def search(request):
     return render(request, "screening/search.html", {"form": form, "result": result})
 
 
+@route("partners/<int:pk>/screen/")
 @require_POST
 @org_view(Perm.CHANGE)
 def screen_partner(request, pk):
@@ -108,6 +69,7 @@ def screen_partner(request, pk):
     return redirect("partners:detail", pk=pk)
 
 
+@route("lists/", "lists")
 @org_view(Perm.VIEW)
 def list_versions(request):
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -126,7 +88,7 @@ def list_versions(request):
                 messages.success(request, f"Loaded {version}. Every partner is being rescreened.")
                 return redirect("screening:lists")
     context = {
-        "versions": ListVersion.objects.all()[:50],
+        "versions": services.search_versions()[:50],
         "runs": services.rescreen_runs(request.org, request.user)[:10],
         "form": form,
         "can_load": can_load,

@@ -127,7 +127,7 @@ class ResourceTestCase(TestCase):
         if which == "list" and self.resource.parent is not None:
             parent_id = getattr(obj, self.resource.parent_field + "_id")
             route = route.replace(route[route.index("{") : route.index("}") + 1], str(parent_id))
-        elif which == "detail":
+        elif which == "detail" and route:
             route = route.replace(route[route.rindex("{") : route.rindex("}") + 1], str(obj.pk))
         return "/api/v1" + _mount(api) + route
 
@@ -152,7 +152,8 @@ class ResourceTestCase(TestCase):
     def create_form(self):
         """The create page's form as a browser posts it: its initial values, then the
         declaration's payload (pages without their own form post the payload alone)."""
-        payload = (self.resource.form_payload or self.resource.payload)(self.org, self._n())
+        made = self.resource.form_payload or self.resource.payload
+        payload = made(self.org, self._n()) if made else {}
         if "create" not in self.resource.pages:
             return payload
         page = self.client_for(Role.OWNER).get(self.page_url("create"))
@@ -333,7 +334,9 @@ class ResourceTestCase(TestCase):
                 self.assertEqual(api.get(self.api_url("list", self.foreign)).status_code, 404)
             else:
                 listed = api.get(self.api_url("list"), limit=200).json()["items"]
-                self.assertNotIn(self.foreign.pk, [i["id"] for i in listed])
+                # Shared rows are everyone's: the other organisation's are listed too.
+                check = self.assertIn if self.resource.shared else self.assertNotIn
+                check(self.foreign.pk, [i["id"] for i in listed])
 
     def test_api_refuses_unknown_fields_and_anonymous_callers(self):
         if not self.resource.api:

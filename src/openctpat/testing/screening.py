@@ -5,8 +5,8 @@ import itertools
 
 from openctpat.screening import services
 from openctpat.screening.entries import ListEntry, ListName, ParsedList
+from openctpat.screening.models import RescreenRun, RescreenShare
 
-from . import owner_of
 from .partners import make_partner
 
 _seq = itertools.count(1)
@@ -54,7 +54,20 @@ def make_alert(org):
     return partner.alerts.first()
 
 
-def make_screening(org):
+def make_list_version(org=None):
+    """A list version: shared, so ``org`` changes nothing."""
+    return make_version()
+
+
+def make_run(org):
+    """A finished rescreen run over ``org``'s one partner (its share of the run)."""
+    run = RescreenRun.objects.create(version=make_version(), total=1, done=1)
+    RescreenShare.objects.create(run=run, organisation=org, total=1, done=1)
+    return run
+
+
+def make_screening(org, partner=None):
     if not services.active_versions().exists():
         make_version()
-    return services.screen_name(org, owner_of(org), "Novotech Industrial Supply")
+    partner = partner or make_partner(org, legal_name="Maple Leaf Brokers", country="CA")
+    return services.screen_partner(org, partner, reason="manual")

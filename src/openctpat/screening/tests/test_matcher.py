@@ -47,6 +47,11 @@ def entry(entry_id, *names, entry_type="entity", weak=(), **kw):
     )
 
 
+def people(*names):
+    """An index of individuals, numbered from 1 in order."""
+    return matcher.Index(entry(n, name, entry_type="individual") for n, name in enumerate(names, 1))
+
+
 @pytest.fixture(scope="module")
 def small():
     return matcher.Index(
@@ -131,13 +136,7 @@ def test_transliteration_spellings_fold_together():
 
 
 def test_transliteration_variants_match_as_translit():
-    idx = matcher.Index(
-        [
-            entry(1, "JAMEL, Bashir", entry_type="individual"),
-            entry(2, "XIRSI, Xasan Cabdulle", entry_type="individual"),
-            entry(3, "SUN, Wei", entry_type="individual"),
-        ]
-    )
+    idx = people("JAMEL, Bashir", "XIRSI, Xasan Cabdulle", "SUN, Wei")
     (m,) = idx.screen("Djamel Bashir")
     assert m.entry_id == "1"
     pair = next(a for a in m.explanation["alignment"] if a["list"] == "jamel")
@@ -156,14 +155,7 @@ def test_a_transposition_counts_half_an_edit():
 
 
 def test_a_typo_the_rest_of_the_name_vouches_for():
-    idx = matcher.Index(
-        [
-            entry(1, "YIGIT, Faruk", entry_type="individual"),
-            entry(2, "SMITH, John", entry_type="individual"),
-            entry(3, "JOAN, Maria", entry_type="individual"),
-            entry(4, "ABBOT, Joan", entry_type="individual"),
-        ]
-    )
+    idx = people("YIGIT, Faruk", "SMITH, John", "JOAN, Maria", "ABBOT, Joan")
     # farou: a typo and a transliteration of faruk, too far for itself, anchored by yigit
     (m,) = idx.screen("yigit, farou")
     assert m.entry_id == "1"
@@ -193,7 +185,7 @@ def test_name_part_order_does_not_matter(index, small):
 
 
 def test_chinese_family_name_must_match_the_family_name():
-    idx = matcher.Index([entry(1, "WANG, Guo Ying", entry_type="individual")])
+    idx = people("WANG, Guo Ying")
     family = idx.screen("王国英", threshold=0.0)[0]  # Wang Guoying: the same person
     assert family.score >= matcher.DEFAULT_THRESHOLD
     crossed = idx.screen("郭英", threshold=0.0)  # Guo Ying: Guo is a family name here
