@@ -30,7 +30,6 @@ from .models import (
     InspectionStatus,
     PointResult,
     Seal,
-    SealClass,
     SealMovement,
     SealVerification,
 )
@@ -44,59 +43,94 @@ PDF_MAX_ROWS = 1_000
 XLSX_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
 CHUNK = 2_000
 
-INSPECTION_COLUMNS = [
-    ("Inspection ID", 10),
-    ("Inspected at", 17),
-    ("Site", 22),
-    ("Checklist", 28),
-    ("Version", 8),
-    ("Conveyance type", 18),
-    ("Container number", 15),
-    ("Trailer number", 14),
-    ("Truck plate", 12),
-    ("Trailer plate", 12),
-    ("Driver name", 20),
-    ("Driver ID", 14),
-    ("Shipment reference", 18),
-    ("Partner", 28),
-    ("Inspector (email)", 28),
-    ("Inspector name", 20),
-    ("Status", 12),
-    ("Result", 8),
-    ("Failed points", 50),
-    ("Seals applied", 22),
-    ("Signed by", 20),
-    ("Signed at", 17),
-    ("Supervisor", 20),
+
+def _local(value):
+    """A naive local datetime (spreadsheets have no time zones), or None."""
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _at(field):
+    return lambda r: _local(r[field])
+
+
+def _label(field, choices):
+    labels = dict(choices)
+    return lambda r: labels.get(r[field], r[field])
+
+
+def _text(field):
+    return lambda r: r[field] or ""
+
+
+# Each log's columns: (key, heading, width, what the cell shows: a field of the row as
+# ``values()`` gives it, or a function of the row). One table serves the XLSX and the PDF.
+INSPECTION_LOG = [
+    ("id", "Inspection ID", 10, "id"),
+    ("at", "Inspected at", 17, _at("inspected_at")),
+    ("site", "Site", 22, "site__name"),
+    ("checklist", "Checklist", 28, "template_name"),
+    ("version", "Version", 8, "template_version"),
+    ("conveyance", "Conveyance type", 18, _label("conveyance_type", ConveyanceType.choices)),
+    ("container", "Container number", 15, "container_number"),
+    ("trailer", "Trailer number", 14, "trailer_number"),
+    ("truck_plate", "Truck plate", 12, "truck_plate"),
+    ("trailer_plate", "Trailer plate", 12, "trailer_plate"),
+    ("driver", "Driver name", 20, "driver_name"),
+    ("driver_id", "Driver ID", 14, "driver_id"),
+    ("shipment", "Shipment reference", 18, "shipment_reference"),
+    ("partner", "Partner", 28, _text("partner__legal_name")),
+    ("email", "Inspector (email)", 28, "inspector__email"),
+    ("name", "Inspector name", 20, "inspector_name"),
+    ("status", "Status", 12, _label("status", InspectionStatus.choices)),
+    ("result", "Result", 8, _label("result", InspectionResult.choices)),
+    ("failed", "Failed points", 50, "failed"),
+    ("seals", "Seals applied", 22, "seals"),
+    ("signature", "Signed by", 20, "signature_name"),
+    ("signed_at", "Signed at", 17, _at("signed_at")),
+    ("supervisor", "Supervisor", 20, "supervisor_name"),
 ]
-SEAL_COLUMNS = [
-    ("Seal number", 16),
-    ("Manufacturer", 20),
-    ("ISO 17712 class", 10),
-    ("Certificate reference", 26),
-    ("State", 10),
-    ("Issued to", 28),
-    ("Issued at", 17),
-    ("Applied at", 17),
-    ("Container", 15),
-    ("Shipment reference", 18),
-    ("Inspection ID", 10),
-    ("Verified at", 17),
-    ("Verified at site", 22),
-    ("VVTT result", 12),
-    ("Closed at", 17),
-    ("Reason", 40),
+SEAL_LOG = [
+    ("number", "Seal number", 16, "number"),
+    ("manufacturer", "Manufacturer", 20, "batch__manufacturer"),
+    ("iso_class", "ISO 17712 class", 10, "batch__iso_class"),
+    ("certificate", "Certificate reference", 26, "batch__certificate_reference"),
+    ("state", "State", 10, _label("state", Seal._meta.get_field("state").choices)),
+    ("issued_to", "Issued to", 28, _text("issued_to__email")),
+    ("issued_at", "Issued at", 17, _at("issued_at")),
+    ("applied_at", "Applied at", 17, _at("applied_at")),
+    ("container", "Container", 15, "container_number"),
+    ("shipment", "Shipment reference", 18, "shipment_reference"),
+    ("inspection_id", "Inspection ID", 10, "inspection_id"),
+    ("verified_at", "Verified at", 17, _at("verified_at")),
+    ("verified_site", "Verified at site", 22, "verified_site"),
+    ("vvtt", "VVTT result", 12, "vvtt"),
+    ("closed_at", "Closed at", 17, _at("closed_at")),
+    ("reason", "Reason", 40, "reason"),
 ]
-EVENT_COLUMNS = [
-    ("Time", 17),
-    ("Seal number", 16),
-    ("Event", 10),
-    ("From", 10),
-    ("To", 10),
-    ("By", 28),
-    ("Site", 22),
-    ("Note", 50),
+EVENT_LOG = [
+    ("at", "Time", 17, _at("at")),
+    ("number", "Seal number", 16, "seal__number"),
+    ("event", "Event", 10, "event"),
+    ("from", "From", 10, "from_state"),
+    ("to", "To", 10, "to_state"),
+    ("by", "By", 28, _text("by__email")),
+    ("site", "Site", 22, _text("site__name")),
+    ("note", "Note", 50, "note"),
 ]
+INSPECTION_COLUMNS, SEAL_COLUMNS, EVENT_COLUMNS = (
+    [(heading, width) for _key, heading, width, _shows in log]
+    for log in (INSPECTION_LOG, SEAL_LOG, EVENT_LOG)
+)
+
+
+def _fields(log) -> list[str]:
+    return [shows for *_, shows in log if isinstance(shows, str)]
+
+
+def _cells(log, rows):
+    """Each row as the log's cells: a dict by column key, in column order."""
+    for r in rows:
+        yield {key: shows(r) if callable(shows) else r[shows] for key, _h, _w, shows in log}
 
 
 # -- the date range --------------------------------------------------------------------------
@@ -128,11 +162,6 @@ def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz)
     return low, high
-
-
-def _local(value):
-    """A naive local datetime (spreadsheets have no time zones), or None."""
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
 def _check_size(rows: int, fmt: str, what: str) -> None:
@@ -216,91 +245,29 @@ def _applied_seals(org, inspections) -> dict[int, list[str]]:
     return out
 
 
-INSPECTION_VALUES = (
-    "id",
-    "inspected_at",
-    "site__name",
-    "template_name",
-    "template_version",
-    "conveyance_type",
-    "container_number",
-    "trailer_number",
-    "truck_plate",
-    "trailer_plate",
-    "driver_name",
-    "driver_id",
-    "shipment_reference",
-    "partner__legal_name",
-    "inspector__email",
-    "inspector__first_name",
-    "inspector__last_name",
-    "status",
-    "result",
-    "signature_name",
-    "signed_at",
-    "supervisor_name",
-)
-
-
 def inspection_rows(org, start, end):
-    """One tuple per inspection, oldest first, in INSPECTION_COLUMNS order."""
+    """The inspection log's cells, one dict per inspection, oldest first."""
     inspections = _inspections(org, start, end)
     failed = _failed_points(org, inspections)
     seals = _applied_seals(org, inspections)
-    conveyances = dict(ConveyanceType.choices)
-    statuses = dict(InspectionStatus.choices)
-    results = dict(InspectionResult.choices)
-    rows = inspections.order_by("inspected_at", "id").values_list(*INSPECTION_VALUES)
-    for (
-        pk,
-        inspected_at,
-        site,
-        checklist,
-        version,
-        conveyance,
-        container,
-        trailer,
-        truck_plate,
-        trailer_plate,
-        driver,
-        driver_id,
-        shipment,
-        partner,
-        email,
-        first_name,
-        last_name,
-        status,
-        result,
-        signature,
-        signed_at,
-        supervisor,
-    ) in rows.iterator(chunk_size=CHUNK):
-        points = failed.get(pk, ())
-        yield (
-            pk,
-            _local(inspected_at),
-            site,
-            checklist,
-            version,
-            conveyances.get(conveyance, conveyance),
-            container,
-            trailer,
-            truck_plate,
-            trailer_plate,
-            driver,
-            driver_id,
-            shipment,
-            partner or "",
-            email,
-            f"{first_name} {last_name}".strip(),
-            statuses.get(status, status),
-            results.get(result, result),
-            "\n".join(f"{p}. {title}: {note}" for p, title, note in points),
-            ", ".join(seals.get(pk, ())),
-            signature,
-            _local(signed_at),
-            supervisor,
-        )
+    computed = ("failed", "seals", "inspector_name")
+    fields = [f for f in _fields(INSPECTION_LOG) if f not in computed]
+    rows = inspections.order_by("inspected_at", "id").values(
+        *fields,
+        *("inspected_at", "conveyance_type", "partner__legal_name", "status", "result"),
+        *("signed_at", "inspector__first_name", "inspector__last_name"),
+    )
+
+    def completed():
+        for r in rows.iterator(chunk_size=CHUNK):
+            points = failed.get(r["id"], ())
+            r["failed"] = "\n".join(f"{p}. {title}: {note}" for p, title, note in points)
+            r["seals"] = ", ".join(seals.get(r["id"], ()))
+            name = f"{r['inspector__first_name']} {r['inspector__last_name']}"
+            r["inspector_name"] = name.strip()
+            yield r
+
+    return _cells(INSPECTION_LOG, completed())
 
 
 def inspection_log(org, start, end, fmt, actor=None) -> tuple[bytes, str, str]:
@@ -340,85 +307,30 @@ def _latest_verifications(org, seals) -> dict[int, tuple]:
     return {seal_id: rest for seal_id, *rest in checks.iterator(chunk_size=CHUNK)}
 
 
-SEAL_VALUES = (
-    "id",
-    "number",
-    "batch__manufacturer",
-    "batch__iso_class",
-    "batch__certificate_reference",
-    "state",
-    "issued_to__email",
-    "issued_at",
-    "applied_at",
-    "container_number",
-    "shipment_reference",
-    "inspection_id",
-    "closed_at",
-    "reason",
-)
-
-
 def seal_rows(org, start, end):
-    """One tuple per seal with an event in the range, in SEAL_COLUMNS order."""
+    """The seal log's cells, one dict per seal with an event in the range."""
     seals = _seals(org, start, end)
     checks = _latest_verifications(org, seals)
-    states = dict(Seal._meta.get_field("state").choices)
-    classes = {c.value: c.value for c in SealClass}
-    rows = seals.order_by("number", "id").values_list(*SEAL_VALUES)
-    for (
-        pk,
-        number,
-        manufacturer,
-        iso_class,
-        certificate,
-        state,
-        issued_to,
-        issued_at,
-        applied_at,
-        container,
-        shipment,
-        inspection_id,
-        closed_at,
-        reason,
-    ) in rows.iterator(chunk_size=CHUNK):
-        verified_at, verified_site, passed = checks.get(pk, (None, "", None))
-        yield (
-            number,
-            manufacturer,
-            classes.get(iso_class, iso_class),
-            certificate,
-            states.get(state, state),
-            issued_to or "",
-            _local(issued_at),
-            _local(applied_at),
-            container,
-            shipment,
-            inspection_id,
-            _local(verified_at),
-            verified_site,
-            "" if passed is None else ("Passed" if passed else "Discrepancy"),
-            _local(closed_at),
-            reason,
-        )
+    computed = ("verified_site", "vvtt")
+    fields = [f for f in _fields(SEAL_LOG) if f not in computed]
+    rows = seals.order_by("number", "id").values(
+        "id", *fields, "state", "issued_to__email", "issued_at", "applied_at", "closed_at"
+    )
+
+    def completed():
+        for r in rows.iterator(chunk_size=CHUNK):
+            r["verified_at"], r["verified_site"], passed = checks.get(r["id"], (None, "", None))
+            r["vvtt"] = "" if passed is None else ("Passed" if passed else "Discrepancy")
+            yield r
+
+    return _cells(SEAL_LOG, completed())
 
 
 def event_rows(org, start, end):
-    events = (
-        _movements(org, start, end)
-        .order_by("at", "id")
-        .values_list(
-            "at",
-            "seal__number",
-            "event",
-            "from_state",
-            "to_state",
-            "by__email",
-            "site__name",
-            "note",
-        )
-    )
-    for at, number, event, before, after, by, site, note in events.iterator(chunk_size=CHUNK):
-        yield (_local(at), number, event, before, after, by or "", site or "", note)
+    """The seal events' cells, oldest first."""
+    events = _movements(org, start, end).order_by("at", "id")
+    fields = ("at", "seal__number", "event", "from_state", "to_state", "by__email", "site__name")
+    return _cells(EVENT_LOG, events.values(*fields, "note").iterator(chunk_size=CHUNK))
 
 
 def seal_log(org, start, end, fmt, actor=None) -> tuple[bytes, str, str]:
@@ -451,53 +363,38 @@ def _join(*parts, sep=" · ") -> str:
 
 
 def _pdf_inspection(row) -> dict:
-    """An inspection row folded into the seven two-line cells of the PDF table."""
-    (pk, at, site, checklist, version, conveyance, container, trailer, truck_plate) = row[:9]
-    (trailer_plate, driver, driver_id, shipment, partner, email, name, status) = row[9:17]
-    (result, failed, seals, signature, signed_at, supervisor) = row[17:]
-    plates = _join(truck_plate, trailer_plate, sep=" / ")
+    """An inspection's cells folded into the seven two-line cells of the PDF table."""
+    plates = _join(row["truck_plate"], row["trailer_plate"], sep=" / ")
+    trailer, signature = row["trailer"], row["signature"]
     return {
-        "id": pk,
-        "at": _when(at),
-        "site": site,
-        "checklist": f"{checklist} v{version}",
-        "conveyance": conveyance,
+        **row,
+        "at": _when(row["at"]),
+        "checklist": f"{row['checklist']} v{row['version']}",
         "vehicle": _join(
-            container, trailer and f"trailer {trailer}", plates and f"plates {plates}"
+            row["container"], trailer and f"trailer {trailer}", plates and f"plates {plates}"
         ),
-        "driver": _join(driver, driver_id and f"ID {driver_id}"),
-        "shipment": shipment,
-        "partner": partner,
-        "inspector": name or email,
+        "driver": _join(row["driver"], row["driver_id"] and f"ID {row['driver_id']}"),
+        "inspector": row["name"] or row["email"],
         "signed": _join(
-            signature and f"signed {signature} {_when(signed_at)}".strip(),
-            supervisor and f"supervisor {supervisor}",
+            signature and f"signed {signature} {_when(row['signed_at'])}".strip(),
+            row["supervisor"] and f"supervisor {row['supervisor']}",
         ),
-        "result": result or status,
-        "seals": seals,
-        "failed": failed,
+        "result": row["result"] or row["status"],
     }
 
 
 def _pdf_seal(row) -> dict:
-    """A seal row folded into the six two-line cells of the PDF table."""
-    (number, manufacturer, iso_class, certificate, state, issued_to, issued_at) = row[:7]
-    (applied_at, container, shipment, inspection_id, verified_at, verified_site) = row[7:13]
-    (vvtt, closed_at, reason) = row[13:]
+    """A seal's cells folded into the six two-line cells of the PDF table."""
+    inspection = row["inspection_id"] and f"inspection #{row['inspection_id']}"
     return {
-        "number": number,
-        "state": state,
-        "batch": _join(manufacturer, f"class {iso_class}"),
-        "certificate": certificate,
-        "issued_to": issued_to,
-        "issued_at": _when(issued_at),
-        "applied": _join(_when(applied_at), inspection_id and f"inspection #{inspection_id}"),
-        "shipment": _join(container, shipment),
-        "verified": _join(_when(verified_at), vvtt),
-        "verified_site": verified_site,
-        "vvtt_failed": vvtt == "Discrepancy",
-        "closed_at": _when(closed_at),
-        "reason": reason,
+        **row,
+        "batch": _join(row["manufacturer"], f"class {row['iso_class']}"),
+        "issued_at": _when(row["issued_at"]),
+        "applied": _join(_when(row["applied_at"]), inspection),
+        "shipment": _join(row["container"], row["shipment"]),
+        "verified": _join(_when(row["verified_at"]), row["vvtt"]),
+        "vvtt_failed": row["vvtt"] == "Discrepancy",
+        "closed_at": _when(row["closed_at"]),
     }
 
 
@@ -529,7 +426,7 @@ class XlsxWriter:
         sheet.append(xlsx_row(sheet, [title for title, _width in columns], bold=True))
         count = 0
         for row in rows:
-            sheet.append([self._value(sheet, value) for value in row])
+            sheet.append([self._value(sheet, value) for value in row.values()])
             count += 1
         sheet.auto_filter.ref = f"A{heading_row}:{last_letter}{heading_row + max(count, 1)}"
         return count
