@@ -11,10 +11,11 @@ writes, under ``src/openctpat/partners/data/``:
   country, no legal name, a 7-digit DUNS, a malformed email) and one duplicate of another
   row, to show the import's error report.
 
-Names come from word lists per country (no network, no Faker). Every name is checked against
-the names already made for its country with the importer's own rule (rapidfuzz ratio on the
-folded name), every identifier is unique and well formed, and at the end both files are read
-back and checked with ``importing.read_table``, ``clean_row`` and ``duplicates``.
+Names come from word lists per country, kept in ``demo_partners_data/`` beside this script
+(no network, no Faker). Every name is checked against the names already made for its country
+with the importer's own rule (rapidfuzz ratio on the folded name), every identifier is unique
+and well formed, and at the end both files are read back and checked with
+``importing.read_table``, ``clean_row`` and ``duplicates``.
 
 ``build_rows(count, seed)`` is also used by ``bench/bench_partners.py`` to grow a registry.
 """
