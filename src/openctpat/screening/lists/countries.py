@@ -1,7 +1,5 @@
 """Country names and codes as the lists write them, turned into ISO 3166-1 alpha-2."""
 
-from __future__ import annotations
-
 from functools import lru_cache
 
 import pycountry

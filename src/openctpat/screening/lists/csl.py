@@ -1,7 +1,5 @@
 """The trade.gov Consolidated Screening List, CSV and JSON."""
 
-from __future__ import annotations
-
 import csv
 import io
 import re

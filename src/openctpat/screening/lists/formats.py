@@ -1,7 +1,5 @@
 """The formats' names and descriptions, and how their companion files belong to them."""
 
-from __future__ import annotations
-
 OFAC_LEGACY = "ofac-legacy-csv"
 OFAC_LEGACY_ALT = "ofac-legacy-alt"
 OFAC_LEGACY_ADD = "ofac-legacy-add"

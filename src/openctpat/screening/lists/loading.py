@@ -1,7 +1,5 @@
 """The loaders callers use: files grouped into lists, companions joined, each list parsed."""
 
-from __future__ import annotations
-
 import hashlib
 from collections import Counter
 from collections.abc import Sequence

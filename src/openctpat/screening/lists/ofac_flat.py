@@ -1,7 +1,5 @@
 """The flattened OFAC SDN list (CSV or JSON) with its optional metadata.json."""
 
-from __future__ import annotations
-
 from collections import Counter
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """OFAC's legacy CSV: the list file and its alias, address and remarks companions."""
 
-from __future__ import annotations
-
 import re
 from collections import Counter
 from pathlib import Path

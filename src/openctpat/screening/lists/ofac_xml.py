@@ -1,7 +1,5 @@
 """OFAC's SDN.XML / CONSOLIDATED.XML (sdnList schema, either namespace)."""
 
-from __future__ import annotations
-
 import xml.etree.ElementTree as ET  # safe here: _parse_xml refuses DTDs before parsing
 from collections import Counter
 from datetime import datetime

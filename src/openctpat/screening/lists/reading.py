@@ -2,8 +2,6 @@
 read safely, small value helpers, and the ParsedList each parser ends with.
 """
 
-from __future__ import annotations
-
 import csv
 import hashlib
 import io

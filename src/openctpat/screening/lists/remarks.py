@@ -1,7 +1,5 @@
 """Aliases, dates of birth, nationalities and identifiers parsed out of OFAC remarks."""
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass, field
 

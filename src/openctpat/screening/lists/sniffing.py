@@ -1,7 +1,5 @@
 """Recognising a file's format from its content, never from its name."""
 
-from __future__ import annotations
-
 import csv
 import io
 

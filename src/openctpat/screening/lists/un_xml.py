@@ -1,7 +1,5 @@
 """The UN Security Council consolidated list (CONSOLIDATED_LIST XML)."""
 
-from __future__ import annotations
-
 import xml.etree.ElementTree as ET  # safe here: _parse_xml refuses DTDs before parsing
 from collections import Counter
 
