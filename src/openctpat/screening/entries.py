@@ -1,6 +1,6 @@
 """What a restricted-party list holds, as the loaders produce it and the matcher reads it.
 
-Pure Python, no Django: the loaders (``lists.py``), the matcher (``matcher.py``), the
+Pure Python, no Django: the loaders (``lists/``), the matcher (``matcher.py``), the
 ``ctpat screen`` CLI and the database layer all speak these types.
 """
 

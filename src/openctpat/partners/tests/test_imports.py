@@ -101,8 +101,8 @@ def test_error_lists_are_capped_with_a_count_of_the_rest(org_a, login):
 @pytest.fixture
 def small_batches(monkeypatch):
     """Commits of more than 5 rows go to the task, 4 partners per transaction."""
-    monkeypatch.setattr(services, "INLINE_ROWS", 5)
-    monkeypatch.setattr(services, "BATCH_ROWS", 4)
+    monkeypatch.setattr(services.imports, "INLINE_ROWS", 5)
+    monkeypatch.setattr(services.imports, "BATCH_ROWS", 4)
     screened = []
 
     def record(sender, organisation, partner_ids, **kwargs):
@@ -188,10 +188,10 @@ def test_another_organisations_writes_succeed_during_a_large_import(monkeypatch)
     """The import commits batch by batch: between and during its batches another
     organisation's writes get through in well under SQLite's 20 s lock timeout."""
     alpha, bravo = make_org("Alpha Imports LLC"), make_org("Bravo Logistics GmbH")
-    monkeypatch.setattr(services, "BATCH_ROWS", 100)
+    monkeypatch.setattr(services.imports, "BATCH_ROWS", 100)
     imp = services.start_import(alpha, owner_of(alpha), upload(partner_csv(800)))
     first_batch, other_wrote = threading.Event(), threading.Event()
-    create_batch = services._create_batch
+    create_batch = services.imports._create_batch
 
     def paused_after_first_batch(*args, **kwargs):
         ids = create_batch(*args, **kwargs)  # committed: its transaction has ended
@@ -200,7 +200,7 @@ def test_another_organisations_writes_succeed_during_a_large_import(monkeypatch)
             other_wrote.wait(30)
         return ids
 
-    monkeypatch.setattr(services, "_create_batch", paused_after_first_batch)
+    monkeypatch.setattr(services.imports, "_create_batch", paused_after_first_batch)
     importer = Worker(lambda: services.commit_import(alpha, owner_of(alpha), imp, background=True))
     importer.start()
     assert first_batch.wait(60), "the import did not start"

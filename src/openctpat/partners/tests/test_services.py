@@ -164,8 +164,8 @@ def test_reassessment_is_due_by_tier(org_a):
     services.update_tier_settings(org_a, owner_of(org_a), high_from=2, medium_from=1)
     p = make_partner(org_a)
     assert p.risk_tier == "High"
-    assert p.next_assessment_due == services._next_due(p.created_at.date(), 12)
-    assert services._next_due(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert p.next_assessment_due == services.tiers._next_due(p.created_at.date(), 12)
+    assert services.tiers._next_due(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
 
 
 # -- import ----------------------------------------------------------------------------------
