@@ -10,6 +10,7 @@ from django.db.models import ProtectedError, Q
 
 from openctpat.core import audit
 from openctpat.core.errors import NotFound, ValidationFailed
+from openctpat.core.filters import narrowed
 
 from .models import CriteriaSet, Criterion
 from .schema import criterion_sort_key, validate
@@ -168,11 +169,7 @@ def search_criteria(
     requirement: str | None = None,
     q: str | None = None,
 ):
-    criteria = criteria_set.criteria.all()
-    if category:
-        criteria = criteria.filter(category=category)
-    if requirement:
-        criteria = criteria.filter(requirement=requirement)
+    criteria = narrowed(criteria_set.criteria.all(), category=category, requirement=requirement)
     for word in (q or "").split():
         criteria = criteria.filter(
             Q(criterion_id=word)

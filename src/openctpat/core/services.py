@@ -8,6 +8,7 @@ from . import checkpoints
 from .audit import Action, chain_name, record, write_checkpoint
 from .checkpoints import Checkpoint
 from .errors import Conflict, invalid
+from .filters import narrowed
 from .models import AuditEntry
 
 
@@ -21,19 +22,15 @@ def audit_entries(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    qs = AuditEntry.objects.for_org(organisation)
-    if action:
-        qs = qs.filter(action=action)
-    if actor:
-        qs = qs.filter(actor_label__icontains=actor)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    if since:
-        qs = qs.filter(timestamp__date__gte=since)
-    if until:
-        qs = qs.filter(timestamp__date__lte=until)
+    qs = narrowed(
+        AuditEntry.objects.for_org(organisation),
+        action=action,
+        actor_label__icontains=actor,
+        object_type=object_type,
+        object_id=object_id,
+        timestamp__date__gte=since,
+        timestamp__date__lte=until,
+    )
     return qs.order_by("-timestamp", "-id")
 
 

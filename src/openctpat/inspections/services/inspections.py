@@ -10,6 +10,7 @@ from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member, clean_text, refuse_unknown
 from openctpat.core.errors import Conflict, invalid
+from openctpat.core.filters import narrowed
 from openctpat.profiles import services as profile_services
 from openctpat.profiles.models import EvidenceDocument
 
@@ -243,17 +244,14 @@ def search_inspections(
     org, *, date_from=None, date_to=None, site_id=None, result=None, status=None, q=None
 ):
     """The organisation's inspections, newest first, narrowed by the list's filters."""
-    inspections = Inspection.objects.for_org(org)
-    if date_from:
-        inspections = inspections.filter(inspected_at__date__gte=date_from)
-    if date_to:
-        inspections = inspections.filter(inspected_at__date__lte=date_to)
-    if site_id is not None:
-        inspections = inspections.filter(site_id=site_id)
-    if result:
-        inspections = inspections.filter(result=result)
-    if status:
-        inspections = inspections.filter(status=status)
+    inspections = narrowed(
+        Inspection.objects.for_org(org),
+        inspected_at__date__gte=date_from,
+        inspected_at__date__lte=date_to,
+        site_id=site_id,
+        result=result,
+        status=status,
+    )
     if q and q.strip():
         q = q.strip()
         inspections = inspections.filter(

@@ -8,6 +8,7 @@ from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import clean_text as _text
 from openctpat.core.cleaning import refuse_unknown
 from openctpat.core.errors import Conflict, invalid
+from openctpat.core.filters import narrowed
 
 from .. import importing, providers
 from ..models import (
@@ -175,12 +176,11 @@ def search_partners(
         for ident in ("duns", "lei", "tax_id", "mid", "scac"):
             match |= Q(**{ident: importing.normalise_identifier(ident, text)})
         partners = partners.filter(match)
-    if status:
-        partners = partners.filter(status=status)
-    if partner_type:
-        partners = partners.filter(partner_type=partner_type)
-    if tier:
-        partners = partners.filter(risk_tier=tier)
-    if country:
-        partners = partners.filter(country=country.upper())
+    partners = narrowed(
+        partners,
+        status=status,
+        partner_type=partner_type,
+        risk_tier=tier,
+        country=country and country.upper(),
+    )
     return partners
