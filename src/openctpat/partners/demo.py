@@ -2,6 +2,7 @@
 the shipped 1,000-partner registry file imported through the normal import."""
 
 import datetime
+import json
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,81 +13,8 @@ from .models import BusinessPartner, Questionnaire, Reply
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo-partners-1000.xlsx"
 
-# legal name, type, country, services, contact, email
-LANE_PARTNERS = [
-    (
-        "Shenzhen Bright Toys Co.",
-        "supplier",
-        "CN",
-        ["manufacturing", "stuffing", "sealing"],
-        "Li Wei",
-        "li.wei@brighttoys.example",
-    ),
-    (
-        "Pearl River Consolidators Ltd.",
-        "consolidator",
-        "CN",
-        ["consolidation", "storage"],
-        "Chen Jing",
-        "chen.jing@pearlriver.example",
-    ),
-    (
-        "Pacific Star Line",
-        "sea_carrier",
-        "SG",
-        ["sea_transport"],
-        "Tan Mei Ling",
-        "security@pacificstar.example",
-    ),
-    (
-        "Liberty Customs Brokers",
-        "customs_broker",
-        "US",
-        ["customs_brokerage", "documentation"],
-        "Dana Brooks",
-        "dana@libertybrokers.example",
-    ),
-    (
-        "Acme Manufacturing de Mexico",
-        "foreign_manufacturer",
-        "MX",
-        ["manufacturing", "stuffing", "sealing"],
-        "Ana Ruiz",
-        "ana.ruiz@acme-mx.example",
-    ),
-    (
-        "Transportes del Norte",
-        "highway_carrier",
-        "MX",
-        ["highway_transport"],
-        "Jorge Salinas",
-        "jsalinas@tdnorte.example",
-    ),
-    (
-        "Lone Star Drayage",
-        "highway_carrier",
-        "US",
-        ["highway_transport"],
-        "Kim Ortiz",
-        "dispatch@lonestar.example",
-    ),
-    (
-        "Saigon Garment Works",
-        "foreign_manufacturer",
-        "VN",
-        ["manufacturing", "stuffing"],
-        "Nguyen Thi Lan",
-        "lan@saigongarment.example",
-    ),
-    (
-        "Mekong Ocean Lines",
-        "sea_carrier",
-        "VN",
-        ["sea_transport"],
-        "Pham Quoc",
-        "security@mekongocean.example",
-    ),
-]
+# The partners on the demo lanes: legal name, type, country, services, contact and email.
+LANE_PARTNERS = json.loads((DEMO_FILE.parent / "demo-lane-partners.json").read_text())
 
 
 def load_demo(org, owner, contributor=None) -> list[BusinessPartner]:
@@ -94,18 +22,13 @@ def load_demo(org, owner, contributor=None) -> list[BusinessPartner]:
         return []
     today = timezone.localdate()
     made = {}
-    for name, ptype, country, svc, contact, email in LANE_PARTNERS:
+    for row in map(dict, LANE_PARTNERS):
+        contact = {"name": row.pop("contact"), "email": row.pop("email")}
         partner = services.create_partner(
-            org,
-            owner,
-            legal_name=name,
-            partner_type=ptype,
-            country=country,
-            services=svc,
-            start_date=today - datetime.timedelta(days=900),
+            org, owner, **row, start_date=today - datetime.timedelta(days=900)
         )
-        services.add_contact(org, owner, partner, name=contact, email=email, role="Security lead")
-        made[name] = partner
+        services.add_contact(org, owner, partner, **contact, role="Security lead")
+        made[partner.legal_name] = partner
     services.add_certification(
         org,
         owner,

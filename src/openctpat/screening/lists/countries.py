@@ -1,6 +1,8 @@
 """Country names and codes as the lists write them, turned into ISO 3166-1 alpha-2."""
 
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import pycountry
 
@@ -8,63 +10,7 @@ from ..entries import ListEntry
 
 # Names the lists use that pycountry does not know (its names are ISO's). XK (Kosovo) is the
 # user-assigned code everyone, the CSL included, uses.
-_COUNTRY_ALIASES = {
-    "russia": "RU",
-    "turkey": "TR",
-    "korea, north": "KP",
-    "north korea": "KP",
-    "korea, south": "KR",
-    "south korea": "KR",
-    "korea": "KR",
-    "burma": "MM",
-    "congo, democratic republic of the": "CD",
-    "democratic republic of the congo": "CD",
-    "congo, republic of the": "CG",
-    "palestinian": "PS",
-    "palestinian authority": "PS",
-    "palestine": "PS",
-    "west bank": "PS",
-    "gaza": "PS",
-    "region: gaza": "PS",
-    "region: west bank": "PS",
-    "region: north gaza": "PS",
-    "region: northern gaza": "PS",
-    "kosovo": "XK",
-    "the gambia": "GM",
-    "gambia, the": "GM",
-    "bahamas, the": "BS",
-    "north macedonia, the republic of": "MK",
-    "macedonia, the former yugoslav republic of": "MK",
-    "macedonia": "MK",
-    "cote d ivoire": "CI",
-    "ivory coast": "CI",
-    "macau": "MO",
-    "macao": "MO",
-    "brunei": "BN",
-    "man, isle of": "IM",
-    "vietnam": "VN",
-    "laos": "LA",
-    "syria": "SY",
-    "iran": "IR",
-    "taiwan": "TW",
-    "cape verde": "CV",
-    "swaziland": "SZ",
-    "czech republic": "CZ",
-    "uk": "GB",
-    "united kingdom": "GB",
-    "usa": "US",
-    "united states": "US",
-    "holland": "NL",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "tanzania": "TZ",
-    "moldova": "MD",
-    "st. vincent and the grenadines": "VC",
-    "st. kitts and nevis": "KN",
-    "st. kitts & nevis": "KN",
-    "st. lucia": "LC",
-    "eritrean": "ER",
-}
+_COUNTRY_ALIASES = json.loads((Path(__file__).parent / "country-aliases.json").read_text())
 _NOT_A_COUNTRY = {"", "-0-", "undetermined", "unknown", "none", "none identified", "stateless"}
 
 
