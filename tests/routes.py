@@ -99,6 +99,16 @@ OBJECTS |= {
 
 # Path parameters that are not object ids (a version number within a document).
 OBJECTS_EXTRA = {"number": 1, "country": "MX"}
+
+
+def objects_of(org) -> dict:
+    """Path parameter -> one of ``org``'s objects (its pk): the declared tree, the rest."""
+    ids = {param: obj.pk for param, obj in seed(org).items()}
+    for param, make_one in OBJECTS.items():
+        ids.setdefault(param, make_one(org))
+    return ids | OBJECTS_EXTRA
+
+
 # Page URL name -> which object its ``pk`` is.
 PAGE_OBJECTS = {
     "accounts:member_role": "membership_id",

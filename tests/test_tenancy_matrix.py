@@ -42,18 +42,16 @@ from openctpat.testing.api import ApiClient, session_api
 from openctpat.testing.profiles import make_site, text_file
 
 from .routes import (
-    OBJECTS,
-    OBJECTS_EXTRA,
     PAGE_OBJECTS,
     PUBLIC_PAGES,
     SHARED_API_PARAMS,
     SHARED_PAGES,
     api_operations,
     fill_route,
+    objects_of,
     pages,
     path_params,
     route_params,
-    seed,
 )
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -182,22 +180,14 @@ MEMBER_REFS = {"owner_id", "inspector_id", "issued_to_id", "issuer_ids"}
 NOT_NOW = {403, 409}
 
 
-def everything(org) -> dict:
-    """Path parameter -> one of ``org``'s objects (its pk): the declared tree, the rest."""
-    ids = {param: obj.pk for param, obj in seed(org).items()}
-    for param, make_one in OBJECTS.items():
-        ids.setdefault(param, make_one(org))
-    return ids | OBJECTS_EXTRA
-
-
 @pytest.fixture
 def tenants(db):
     org_a = make_org("Alpha Secret Imports")
     member = add_member(org_a, Role.CONTRIBUTOR, make_user("secret-member@alpha.test"))
-    objects = everything(org_a)
+    objects = objects_of(org_a)
     objects["member_user_id"] = member.user_id
     org_b = make_org("Bravo Logistics")
-    return org_a, org_b, objects, everything(org_b)
+    return org_a, org_b, objects, objects_of(org_b)
 
 
 def org_rows(org) -> dict:
