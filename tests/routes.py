@@ -47,11 +47,13 @@ def declared() -> dict:
     """Path parameter -> the declared resource whose object it names (``site_id`` -> sites)."""
     import openctpat.api  # noqa: F401  (every app's resources are declared on import)
 
-    return {
-        re.findall(r"{(\w+)}", r.api.detail_path)[-1]: r
-        for r in REGISTRY
-        if isinstance(r, Resource) and r.api is not None and r.factory
-    }
+    found = {}
+    for r in REGISTRY:
+        if isinstance(r, Resource) and r.api is not None and not getattr(r, "shared", False):
+            params = re.findall(r"{(\w+)}", r.api.detail_path)
+            if params and r.factory:
+                found[params[-1]] = r
+    return found
 
 
 def seed(org) -> dict:
