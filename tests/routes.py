@@ -11,12 +11,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from openctpat.accounts.services import create_api_token, invite_member
 from openctpat.core.models import AuditEntry
 from openctpat.core.permissions import Role
+from openctpat.core.resources import REGISTRY, Resource
 from openctpat.testing import add_member, owner_of
 from openctpat.testing import inspections as inspection_factories
 from openctpat.testing import partners as partner_factories
 from openctpat.testing import profiles as profile_factories
 from openctpat.testing import risk as risk_factories
 from openctpat.testing import screening as screening_factories
+from openctpat.testing.resources import make
 
 # Pages anyone may open (sign-in, invitation links, password reset): not tenant data.
 PUBLIC_PAGES = {
@@ -41,51 +43,74 @@ def _token(org):
     return token.pk
 
 
-# How to make one of organisation A's objects for a URL parameter (page or API).
-OBJECTS = {
+def declared() -> dict:
+    """Path parameter -> the declared resource whose object it names (``site_id`` -> sites)."""
+    import openctpat.api  # noqa: F401  (every app's resources are declared on import)
+
+    found = {}
+    for r in REGISTRY:
+        if isinstance(r, Resource) and r.api is not None and not getattr(r, "shared", False):
+            params = re.findall(r"{(\w+)}", r.api.detail_path)
+            if params and r.factory:
+                found[params[-1]] = r
+    return found
+
+
+def seed(org) -> dict:
+    """One object of every declared resource of ``org``, each child under its declared
+    parent's object (one tree, as the app builds them), by path parameter."""
+    made: dict[int, object] = {}
+
+    def one(resource):
+        if id(resource) not in made:
+            parent = {}
+            if resource.parent is not None:
+                parent = {resource.parent_field: one(resource.parent)}
+            made[id(resource)] = make(resource, org, **parent)
+        return made[id(resource)]
+
+    return {param: one(resource) for param, resource in declared().items()}
+
+
+# How to make one of organisation A's objects for a URL parameter (page or API): declared
+# resources from their declaration (``Resource.factory``), the rest by hand.
+OBJECTS = {param: lambda org, r=resource: make(r, org).pk for param, resource in declared().items()}
+OBJECTS |= {
     "membership_id": lambda org: add_member(org, Role.VIEWER).pk,
     "invitation_id": _invitation,
     "token_id": _token,
     "entry_id": lambda org: AuditEntry.objects.for_org(org).first().pk,
-    "site_id": lambda org: profile_factories.make_site(org).pk,
     "profile_id": lambda org: profile_factories.make_profile(org).pk,
     "answer_id": lambda org: profile_factories.make_answer(org).pk,
     "document_id": lambda org: profile_factories.make_document(org).pk,
     "review_id": lambda org: profile_factories.make_review(org).pk,
-    "assessment_id": lambda org: risk_factories.make_assessment(org).pk,
-    "lane_id": lambda org: risk_factories.make_lane(org).pk,
-    "node_id": lambda org: risk_factories.make_node(org).pk,
     "threat_id": lambda org: risk_factories.make_threat(org).pk,
     "vulnerability_id": lambda org: risk_factories.make_vulnerability(org).pk,
-    "action_id": lambda org: risk_factories.make_action(org).pk,
     "reference_set_id": lambda org: risk_factories.make_reference_set(org).pk,
-    "partner_id": lambda org: partner_factories.make_partner(org).pk,
-    "contact_id": lambda org: partner_factories.make_contact(org).pk,
-    "certification_id": lambda org: partner_factories.make_certification(org).pk,
     "import_id": lambda org: partner_factories.make_import(org).pk,
-    "template_id": lambda org: partner_factories.make_template(org).pk,
-    "question_id": lambda org: partner_factories.make_question(org).pk,
     "questionnaire_id": lambda org: partner_factories.make_questionnaire(org).pk,
     "item_id": lambda org: partner_factories.make_item(org).pk,
-    "followup_id": lambda org: partner_factories.make_action(org).pk,
     "alert_id": lambda org: screening_factories.make_alert(org).pk,
-    "checklist_id": lambda org: (
-        inspection_factories.make_template(org, conveyance_type="container").pk
-    ),
-    "checklist_point_id": lambda org: inspection_factories.make_template(org).points.first().pk,
-    "inspection_id": lambda org: inspection_factories.make_inspection(org).pk,
     "inspection_point_id": lambda org: inspection_factories.make_point(org).pk,
-    "batch_id": lambda org: inspection_factories.make_batch(org, size=3).pk,
     "seal_id": lambda org: inspection_factories.make_seal(org).pk,
-    "seal_audit_id": lambda org: inspection_factories.make_seal_audit(org).pk,
-    "incident_id": lambda org: inspection_factories.make_incident(org).pk,
-    "corrective_action_id": lambda org: inspection_factories.make_corrective_action(org).pk,
     # Shared catalog rows: any organisation may read them, so they are not tenant data.
     "set_id": lambda org: profile_factories.importer_set().pk,
     "criterion_pk": lambda org: profile_factories.importer_set().criteria.first().pk,
 }
+
+
 # Path parameters that are not object ids (a version number within a document).
 OBJECTS_EXTRA = {"number": 1, "country": "MX"}
+
+
+def objects_of(org) -> dict:
+    """Path parameter -> one of ``org``'s objects (its pk): the declared tree, the rest."""
+    ids = {param: obj.pk for param, obj in seed(org).items()}
+    for param, make_one in OBJECTS.items():
+        ids.setdefault(param, make_one(org))
+    return ids | OBJECTS_EXTRA
+
+
 # Page URL name -> which object its ``pk`` is.
 PAGE_OBJECTS = {
     "accounts:member_role": "membership_id",
