@@ -4,7 +4,6 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.pages import get_for_org
 from openctpat.core.pagination import Pagination
 from openctpat.core.permissions import Perm, require
@@ -107,17 +106,13 @@ def copy_forward(request, assessment_id: Id, payload: CopyIn):
 @router.get("/assessments/{assessment_id}/report.pdf", response=responses({200: None}))
 def report_pdf(request, assessment_id: Id):
     require(request, Perm.VIEW)
-    assessment = _assessment(request, assessment_id)
-    data = exports.build_pdf(assessment, request.user)
-    return attachment(data, exports.filename(assessment, "pdf"), PDF)
+    return exports.report(_assessment(request, assessment_id), "pdf", request.user)
 
 
 @router.get("/assessments/{assessment_id}/report.xlsx", response=responses({200: None}))
 def report_xlsx(request, assessment_id: Id):
     require(request, Perm.VIEW)
-    assessment = _assessment(request, assessment_id)
-    data = exports.build_xlsx(assessment, request.user)
-    return attachment(data, exports.filename(assessment, "xlsx"), XLSX)
+    return exports.report(_assessment(request, assessment_id), "xlsx", request.user)
 
 
 # -- step 1 ----------------------------------------------------------------------------------

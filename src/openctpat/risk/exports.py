@@ -3,10 +3,12 @@
 import base64
 import io
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openctpat.catalog.categories import category_name
+from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.exports import record_export, xlsx_row
 
 from . import services
@@ -16,6 +18,12 @@ from .models import ACTIVITIES, Assessment, Lane
 
 def filename(assessment: Assessment, ext: str) -> str:
     return f"risk-assessment-{assessment.assessment_date:%Y-%m-%d}-{assessment.pk}.{ext}"
+
+
+def report(assessment: Assessment, ext: str, actor=None) -> HttpResponse:
+    """The report as a download, "pdf" or "xlsx": what the page and the API both give."""
+    build, content_type = {"pdf": (build_pdf, PDF), "xlsx": (build_xlsx, XLSX)}[ext]
+    return attachment(build(assessment, actor), filename(assessment, ext), content_type)
 
 
 def _diagram_nodes(nodes, bands=None) -> list[DiagramNode]:

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, safe_next, submit
 from openctpat.core.permissions import Perm, has_perm, org_view
@@ -102,17 +101,13 @@ def copy_forward(request, pk):
 @route("<int:pk>/report.pdf")
 @org_view(Perm.VIEW)
 def report_pdf(request, pk):
-    assessment = _assessment(request, pk)
-    pdf = exports.build_pdf(assessment, request.user)
-    return attachment(pdf, exports.filename(assessment, "pdf"), PDF)
+    return exports.report(_assessment(request, pk), "pdf", request.user)
 
 
 @route("<int:pk>/report.xlsx")
 @org_view(Perm.VIEW)
 def report_xlsx(request, pk):
-    assessment = _assessment(request, pk)
-    xlsx = exports.build_xlsx(assessment, request.user)
-    return attachment(xlsx, exports.filename(assessment, "xlsx"), XLSX)
+    return exports.report(_assessment(request, pk), "xlsx", request.user)
 
 
 # -- step 1 ----------------------------------------------------------------------------------
