@@ -6,7 +6,7 @@ MSC 5.2–5.8 (inspections), 6.1–6.7 (seals, VVTT) and 7.23/7.37 (incident rep
 from django.conf import settings
 from django.db import models
 
-from openctpat.core.models import OrgOwnedModel, TrackedAction
+from openctpat.core.models import OrgOwnedModel, TrackedAction, optional_link, optional_user
 
 from .seal_states import SealEvent, SealState
 
@@ -91,13 +91,8 @@ class Inspection(OrgOwnedModel):
     driver_name = models.CharField(max_length=120, blank=True)
     driver_id = models.CharField(max_length=60, blank=True)
     shipment_reference = models.CharField(max_length=60, blank=True, db_index=True)
-    partner = models.ForeignKey(
-        "partners.BusinessPartner",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The carrier or supplier whose conveyance this is.",
+    partner = optional_link(
+        "partners.BusinessPartner", help_text="The carrier or supplier whose conveyance this is."
     )
     notes = models.TextField(blank=True)
     status = models.CharField(
@@ -138,13 +133,7 @@ class InspectionPoint(OrgOwnedModel):
     agricultural = models.BooleanField(default=False)
     result = models.CharField(max_length=4, choices=PointResult.choices, blank=True)
     note = models.TextField(blank=True)
-    photo = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    photo = optional_link("profiles.EvidenceDocument")
 
     class Meta:
         ordering = ["inspection", "position", "id"]
@@ -166,22 +155,14 @@ class SealBatch(OrgOwnedModel):
     seal_type = models.CharField(max_length=60, blank=True, help_text="Bolt, cable…")
     iso_class = models.CharField(max_length=1, choices=SealClass.choices, default=SealClass.HIGH)
     certificate_reference = models.CharField(max_length=120, blank=True)
-    certificate = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    certificate = optional_link("profiles.EvidenceDocument")
     prefix = models.CharField(max_length=10, blank=True)
     first_number = models.PositiveBigIntegerField()
     last_number = models.PositiveBigIntegerField()
     digits = models.PositiveSmallIntegerField(default=0, help_text="Zero-padded width.")
     received_on = models.DateField()
     storage_location = models.CharField(max_length=200)
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    site = optional_link("profiles.Site", models.PROTECT)
     issuers = models.ManyToManyField(USER, blank=True, related_name="+")
     notes = models.TextField(blank=True)
 
@@ -212,13 +193,9 @@ class Seal(OrgOwnedModel):
         default=SealState.IN_STOCK,
         db_index=True,
     )
-    issued_to = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    issued_to = optional_link(USER, models.PROTECT)
     issued_at = models.DateTimeField(null=True, blank=True)
-    inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="seals"
-    )
+    inspection = optional_link(Inspection, models.PROTECT, related_name="seals")
     applied_at = models.DateTimeField(null=True, blank=True)
     container_number = models.CharField(max_length=40, blank=True)
     shipment_reference = models.CharField(max_length=60, blank=True)
@@ -245,10 +222,8 @@ class SealMovement(OrgOwnedModel):
     from_state = models.CharField(max_length=10)
     to_state = models.CharField(max_length=10)
     at = models.DateTimeField(db_index=True)
-    by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = optional_user()
+    site = optional_link("profiles.Site")
     note = models.TextField(blank=True)
 
     class Meta:
@@ -298,9 +273,7 @@ class SealAudit(OrgOwnedModel):
     )
     report = models.JSONField(default=dict, blank=True, help_text="Reconciliation at the audit.")
     notes = models.TextField(blank=True)
-    signed_off_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signed_off_by = optional_user()
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -355,23 +328,11 @@ class Incident(OrgOwnedModel):
     title = models.CharField(max_length=200)
     incident_type = models.CharField(max_length=24, choices=IncidentType.choices)
     occurred_at = models.DateTimeField(db_index=True)
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
-    )
-    seal = models.ForeignKey(
-        Seal, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
-    )
+    site = optional_link("profiles.Site", models.PROTECT)
+    inspection = optional_link(Inspection, related_name="incidents")
+    seal = optional_link(Seal, related_name="incidents")
     shipment_reference = models.CharField(max_length=60, blank=True)
-    partner = models.ForeignKey(
-        "partners.BusinessPartner",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    partner = optional_link("partners.BusinessPartner")
     description = models.TextField()
     severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
     status = models.CharField(
@@ -385,9 +346,7 @@ class Incident(OrgOwnedModel):
     root_cause = models.TextField(blank=True)
     files = models.ManyToManyField("profiles.EvidenceDocument", blank=True, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = optional_user()
     closure_note = models.TextField(blank=True)
 
     class Meta:
@@ -440,12 +399,7 @@ class CorrectiveAction(TrackedAction):
     """A corrective action of an incident; mirrored on the risk action plan where one exists."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
-    risk_action = models.ForeignKey(
-        "risk.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta(TrackedAction.Meta):
-        pass
+    risk_action = optional_link("risk.Action")
 
 
 class InspectionSettings(OrgOwnedModel):

@@ -1,6 +1,5 @@
 """Business partners: the registry, certifications, questionnaires, follow-up and risk tiers."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -9,6 +8,8 @@ from openctpat.core.models import (
     ActionStatus,  # noqa: F401  (re-exported for the app)
     OrgOwnedModel,
     TrackedAction,
+    optional_link,
+    optional_user,
 )
 
 PARTNER_TYPES = [
@@ -168,13 +169,7 @@ class Certification(OrgOwnedModel):
     verified_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     reverify_due = models.DateField(null=True, blank=True)
-    evidence = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    evidence = optional_link("profiles.EvidenceDocument")
 
     class Meta:
         ordering = ["program", "-verified_on", "id"]
@@ -197,9 +192,7 @@ class QuestionnaireTemplate(OrgOwnedModel):
 
     name = models.CharField(max_length=200)
     partner_type = models.CharField(max_length=30, choices=PARTNER_TYPES)
-    criteria_set = models.ForeignKey(
-        "catalog.CriteriaSet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    criteria_set = optional_link("catalog.CriteriaSet", models.PROTECT)
     version = models.PositiveIntegerField(default=1)
     sent_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The latest version sent to a partner."
@@ -219,9 +212,7 @@ class TemplateQuestion(OrgOwnedModel):
     )
     position = models.PositiveIntegerField()
     text = models.TextField()
-    criterion = models.ForeignKey(
-        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    criterion = optional_link("catalog.Criterion")
     reference = models.CharField(max_length=20, blank=True, help_text="The MSC criterion ID.")
     must = models.BooleanField(default=False)
 
@@ -266,9 +257,7 @@ class Questionnaire(OrgOwnedModel):
     opened_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = optional_user()
     review_summary = models.TextField(blank=True)
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Percent of applicable questions answered yes."
@@ -305,19 +294,11 @@ class QuestionnaireItem(OrgOwnedModel):
     position = models.PositiveIntegerField()
     text = models.TextField()
     reference = models.CharField(max_length=20, blank=True)
-    criterion = models.ForeignKey(
-        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    criterion = optional_link("catalog.Criterion")
     must = models.BooleanField(default=False)
     reply = models.CharField(max_length=8, choices=Reply.choices, blank=True)
     comment = models.TextField(blank=True)
-    document = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    document = optional_link("profiles.EvidenceDocument")
     file_name = models.CharField(max_length=255, blank=True)
     weakness = models.BooleanField(default=False)
     weakness_closed = models.BooleanField(default=False)
@@ -334,13 +315,8 @@ class FollowUpAction(TrackedAction):
     """What the partner must fix, agreed with it: closes a weakness when done."""
 
     partner = models.ForeignKey(BusinessPartner, on_delete=models.CASCADE, related_name="actions")
-    item = models.ForeignKey(
-        QuestionnaireItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
-    )
+    item = optional_link(QuestionnaireItem, related_name="actions")
     partner_contact = models.CharField(max_length=200, blank=True)
-
-    class Meta(TrackedAction.Meta):
-        pass
 
 
 class TierSettings(OrgOwnedModel):
