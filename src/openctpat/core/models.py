@@ -85,6 +85,20 @@ class TrackedAction(OrgOwnedModel):
         return self.title
 
 
+class VersionedTemplate(OrgOwnedModel):
+    """A template each use copies (checklists, questionnaires): ``version`` rises when it is
+    edited after a use, and every use keeps its own copy, so an edit never rewrites a record."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+
 class AppendOnlyError(Exception):
     pass
 

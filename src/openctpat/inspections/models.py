@@ -6,7 +6,13 @@ MSC 5.2–5.8 (inspections), 6.1–6.7 (seals, VVTT) and 7.23/7.37 (incident rep
 from django.conf import settings
 from django.db import models
 
-from openctpat.core.models import OrgOwnedModel, TrackedAction, optional_link, optional_user
+from openctpat.core.models import (
+    OrgOwnedModel,
+    TrackedAction,
+    VersionedTemplate,
+    optional_link,
+    optional_user,
+)
 
 from .seal_states import SealEvent, SealState
 
@@ -23,45 +29,44 @@ class ConveyanceType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ChecklistTemplate(OrgOwnedModel):
-    """A checklist an inspector works through; its points are data the organisation edits.
-
-    ``version`` rises when the points change after the template was used, and every
-    inspection keeps its own copy of the points it was done against.
-    """
+class ChecklistTemplate(VersionedTemplate):
+    """A checklist an inspector works through; its points are data the organisation edits."""
 
     name = models.CharField(max_length=120)
     conveyance_type = models.CharField(max_length=20, choices=ConveyanceType.choices)
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the points come from.")
     standard_key = models.CharField(max_length=40, blank=True, help_text="Packaged template id.")
-    version = models.PositiveIntegerField(default=1)
     used = models.BooleanField(default=False, help_text="An inspection has been done with it.")
     active = models.BooleanField(default=True)
 
-    class Meta:
-        ordering = ["name", "id"]
+    class Meta(VersionedTemplate.Meta):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="checklist_name_per_org")
         ]
 
-    def __str__(self):
-        return f"{self.name} (v{self.version})"
 
+class AbstractPoint(OrgOwnedModel):
+    """What a point asks: on its template, and as copied into each inspection done with it."""
 
-class ChecklistPoint(OrgOwnedModel):
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="points")
     position = models.PositiveIntegerField()
-    section = models.CharField(max_length=60, blank=True, help_text="Tractor, trailer…")
     title = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
     agricultural = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["template", "position", "id"]
+        abstract = True
 
     def __str__(self):
         return f"{self.position}. {self.title}"
+
+
+class ChecklistPoint(AbstractPoint):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="points")
+    section = models.CharField(max_length=60, blank=True, help_text="Tractor, trailer…")
+
+    class Meta:
+        ordering = ["template", "position", "id"]
 
 
 class InspectionStatus(models.TextChoices):
@@ -122,24 +127,17 @@ class PointResult(models.TextChoices):
     NOT_APPLICABLE = "na", "N/A"
 
 
-class InspectionPoint(OrgOwnedModel):
+class InspectionPoint(AbstractPoint):
     """One point of one inspection, copied from the template when the inspection began."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="points")
-    position = models.PositiveIntegerField()
     section = models.CharField(max_length=60, blank=True)
-    title = models.CharField(max_length=200)
-    guidance = models.TextField(blank=True)
-    agricultural = models.BooleanField(default=False)
     result = models.CharField(max_length=4, choices=PointResult.choices, blank=True)
     note = models.TextField(blank=True)
     photo = optional_link("profiles.EvidenceDocument")
 
     class Meta:
         ordering = ["inspection", "position", "id"]
-
-    def __str__(self):
-        return f"{self.position}. {self.title}"
 
 
 class SealClass(models.TextChoices):

@@ -8,6 +8,7 @@ from openctpat.core.models import (
     ActionStatus,  # noqa: F401  (re-exported for the app)
     OrgOwnedModel,
     TrackedAction,
+    VersionedTemplate,
     optional_link,
     optional_user,
 )
@@ -183,44 +184,41 @@ class Certification(OrgOwnedModel):
         return good and (self.expires_on is None or self.expires_on >= today)
 
 
-class QuestionnaireTemplate(OrgOwnedModel):
-    """Questions for one partner type, drawn from the MSC catalog and edited by the PCSO.
-
-    Every edit after a questionnaire was sent raises ``version``; sent questionnaires keep
-    their own copy of the questions, so an edit never changes what a partner answered.
-    """
+class QuestionnaireTemplate(VersionedTemplate):
+    """Questions for one partner type, drawn from the MSC catalog and edited by the PCSO."""
 
     name = models.CharField(max_length=200)
     partner_type = models.CharField(max_length=30, choices=PARTNER_TYPES)
     criteria_set = optional_link("catalog.CriteriaSet", models.PROTECT)
-    version = models.PositiveIntegerField(default=1)
     sent_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The latest version sent to a partner."
     )
     instructions = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name", "id"]
 
-    def __str__(self):
-        return f"{self.name} (v{self.version})"
+class AbstractQuestion(OrgOwnedModel):
+    """What a question asks: on its template, and as sent in each questionnaire."""
 
-
-class TemplateQuestion(OrgOwnedModel):
-    template = models.ForeignKey(
-        QuestionnaireTemplate, on_delete=models.CASCADE, related_name="questions"
-    )
     position = models.PositiveIntegerField()
     text = models.TextField()
     criterion = optional_link("catalog.Criterion")
-    reference = models.CharField(max_length=20, blank=True, help_text="The MSC criterion ID.")
     must = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["template", "position", "id"]
+        abstract = True
 
     def __str__(self):
         return f"{self.reference or self.position}: {self.text[:60]}"
+
+
+class TemplateQuestion(AbstractQuestion):
+    template = models.ForeignKey(
+        QuestionnaireTemplate, on_delete=models.CASCADE, related_name="questions"
+    )
+    reference = models.CharField(max_length=20, blank=True, help_text="The MSC criterion ID.")
+
+    class Meta:
+        ordering = ["template", "position", "id"]
 
 
 class QuestionnaireStatus(models.TextChoices):
@@ -287,15 +285,11 @@ class Reply(models.TextChoices):
     NOT_APPLICABLE = "na", "Not applicable"
 
 
-class QuestionnaireItem(OrgOwnedModel):
+class QuestionnaireItem(AbstractQuestion):
     """One question as sent, the partner's reply, and the reviewer's finding."""
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveIntegerField()
-    text = models.TextField()
     reference = models.CharField(max_length=20, blank=True)
-    criterion = optional_link("catalog.Criterion")
-    must = models.BooleanField(default=False)
     reply = models.CharField(max_length=8, choices=Reply.choices, blank=True)
     comment = models.TextField(blank=True)
     document = optional_link("profiles.EvidenceDocument")
@@ -306,9 +300,6 @@ class QuestionnaireItem(OrgOwnedModel):
 
     class Meta:
         ordering = ["questionnaire", "position", "id"]
-
-    def __str__(self):
-        return f"{self.reference or self.position}: {self.text[:60]}"
 
 
 class FollowUpAction(TrackedAction):
