@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from openctpat.core.ctpat import EntityType
-from openctpat.core.models import OrgOwnedModel
+from openctpat.core.models import OrgOwnedModel, optional_link
 from openctpat.core.permissions import Role
 
 
@@ -63,14 +63,7 @@ class Organisation(models.Model):
     ior_number = models.CharField("Importer of Record number", max_length=40, blank=True)
     continuous_bond_number = models.CharField(max_length=40, blank=True)
     continuous_bond_on_file = models.BooleanField(default=False)
-    pcso = models.ForeignKey(
-        User,
-        verbose_name="Primary Cargo Security Officer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    pcso = optional_link(User, verbose_name="Primary Cargo Security Officer")
     require_mfa = models.BooleanField(
         "require two-factor authentication for every member", default=False
     )
@@ -111,9 +104,7 @@ class Invitation(OrgOwnedModel):
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = optional_link(User)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

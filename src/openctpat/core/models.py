@@ -12,6 +12,18 @@ from . import concurrency
 GENESIS_HASH = "0" * 64
 
 
+def optional_link(to, on_delete=models.SET_NULL, **options):
+    """A foreign key a record may lack, with no reverse accessor unless ``related_name``
+    says otherwise: who signed off or decided, the evidence attached, the site or partner."""
+    options = {"null": True, "blank": True, "related_name": "+", **options}
+    return models.ForeignKey(to, on_delete=on_delete, **options)
+
+
+def optional_user(**options):
+    """Who did something, where anyone may have: kept (as null) when the user is deleted."""
+    return optional_link(settings.AUTH_USER_MODEL, **options)
+
+
 class OrgQuerySet(models.QuerySet):
     def for_org(self, organisation):
         """The only way into tenant data: everything a request reads goes through here."""
@@ -28,12 +40,8 @@ class OrgOwnedModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_user()
+    updated_by = optional_user()
 
     objects = OrgQuerySet.as_manager()
 
@@ -61,9 +69,7 @@ class TrackedAction(OrgOwnedModel):
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_user()
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
@@ -77,6 +83,20 @@ class TrackedAction(OrgOwnedModel):
 
     def __str__(self):
         return self.title
+
+
+class VersionedTemplate(OrgOwnedModel):
+    """A template each use copies (checklists, questionnaires): ``version`` rises when it is
+    edited after a use, and every use keeps its own copy, so an edit never rewrites a record."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
 
 
 class AppendOnlyError(Exception):
@@ -98,9 +118,7 @@ class AuditEntry(models.Model):
     chain = models.CharField(max_length=40, db_index=True)
     seq = models.PositiveBigIntegerField()
     timestamp = models.DateTimeField(db_index=True)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = optional_link("accounts.Organisation", models.PROTECT)
     actor_user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=40, db_index=True)

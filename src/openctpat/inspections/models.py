@@ -6,7 +6,13 @@ MSC 5.2–5.8 (inspections), 6.1–6.7 (seals, VVTT) and 7.23/7.37 (incident rep
 from django.conf import settings
 from django.db import models
 
-from openctpat.core.models import OrgOwnedModel, TrackedAction
+from openctpat.core.models import (
+    OrgOwnedModel,
+    TrackedAction,
+    VersionedTemplate,
+    optional_link,
+    optional_user,
+)
 
 from .seal_states import SealEvent, SealState
 
@@ -23,45 +29,44 @@ class ConveyanceType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ChecklistTemplate(OrgOwnedModel):
-    """A checklist an inspector works through; its points are data the organisation edits.
-
-    ``version`` rises when the points change after the template was used, and every
-    inspection keeps its own copy of the points it was done against.
-    """
+class ChecklistTemplate(VersionedTemplate):
+    """A checklist an inspector works through; its points are data the organisation edits."""
 
     name = models.CharField(max_length=120)
     conveyance_type = models.CharField(max_length=20, choices=ConveyanceType.choices)
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the points come from.")
     standard_key = models.CharField(max_length=40, blank=True, help_text="Packaged template id.")
-    version = models.PositiveIntegerField(default=1)
     used = models.BooleanField(default=False, help_text="An inspection has been done with it.")
     active = models.BooleanField(default=True)
 
-    class Meta:
-        ordering = ["name", "id"]
+    class Meta(VersionedTemplate.Meta):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="checklist_name_per_org")
         ]
 
-    def __str__(self):
-        return f"{self.name} (v{self.version})"
 
+class AbstractPoint(OrgOwnedModel):
+    """What a point asks: on its template, and as copied into each inspection done with it."""
 
-class ChecklistPoint(OrgOwnedModel):
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="points")
     position = models.PositiveIntegerField()
-    section = models.CharField(max_length=60, blank=True, help_text="Tractor, trailer…")
     title = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
     agricultural = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["template", "position", "id"]
+        abstract = True
 
     def __str__(self):
         return f"{self.position}. {self.title}"
+
+
+class ChecklistPoint(AbstractPoint):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="points")
+    section = models.CharField(max_length=60, blank=True, help_text="Tractor, trailer…")
+
+    class Meta:
+        ordering = ["template", "position", "id"]
 
 
 class InspectionStatus(models.TextChoices):
@@ -91,13 +96,8 @@ class Inspection(OrgOwnedModel):
     driver_name = models.CharField(max_length=120, blank=True)
     driver_id = models.CharField(max_length=60, blank=True)
     shipment_reference = models.CharField(max_length=60, blank=True, db_index=True)
-    partner = models.ForeignKey(
-        "partners.BusinessPartner",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The carrier or supplier whose conveyance this is.",
+    partner = optional_link(
+        "partners.BusinessPartner", help_text="The carrier or supplier whose conveyance this is."
     )
     notes = models.TextField(blank=True)
     status = models.CharField(
@@ -127,30 +127,17 @@ class PointResult(models.TextChoices):
     NOT_APPLICABLE = "na", "N/A"
 
 
-class InspectionPoint(OrgOwnedModel):
+class InspectionPoint(AbstractPoint):
     """One point of one inspection, copied from the template when the inspection began."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="points")
-    position = models.PositiveIntegerField()
     section = models.CharField(max_length=60, blank=True)
-    title = models.CharField(max_length=200)
-    guidance = models.TextField(blank=True)
-    agricultural = models.BooleanField(default=False)
     result = models.CharField(max_length=4, choices=PointResult.choices, blank=True)
     note = models.TextField(blank=True)
-    photo = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    photo = optional_link("profiles.EvidenceDocument")
 
     class Meta:
         ordering = ["inspection", "position", "id"]
-
-    def __str__(self):
-        return f"{self.position}. {self.title}"
 
 
 class SealClass(models.TextChoices):
@@ -166,22 +153,14 @@ class SealBatch(OrgOwnedModel):
     seal_type = models.CharField(max_length=60, blank=True, help_text="Bolt, cable…")
     iso_class = models.CharField(max_length=1, choices=SealClass.choices, default=SealClass.HIGH)
     certificate_reference = models.CharField(max_length=120, blank=True)
-    certificate = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    certificate = optional_link("profiles.EvidenceDocument")
     prefix = models.CharField(max_length=10, blank=True)
     first_number = models.PositiveBigIntegerField()
     last_number = models.PositiveBigIntegerField()
     digits = models.PositiveSmallIntegerField(default=0, help_text="Zero-padded width.")
     received_on = models.DateField()
     storage_location = models.CharField(max_length=200)
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    site = optional_link("profiles.Site", models.PROTECT)
     issuers = models.ManyToManyField(USER, blank=True, related_name="+")
     notes = models.TextField(blank=True)
 
@@ -212,13 +191,9 @@ class Seal(OrgOwnedModel):
         default=SealState.IN_STOCK,
         db_index=True,
     )
-    issued_to = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    issued_to = optional_link(USER, models.PROTECT)
     issued_at = models.DateTimeField(null=True, blank=True)
-    inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="seals"
-    )
+    inspection = optional_link(Inspection, models.PROTECT, related_name="seals")
     applied_at = models.DateTimeField(null=True, blank=True)
     container_number = models.CharField(max_length=40, blank=True)
     shipment_reference = models.CharField(max_length=60, blank=True)
@@ -245,10 +220,8 @@ class SealMovement(OrgOwnedModel):
     from_state = models.CharField(max_length=10)
     to_state = models.CharField(max_length=10)
     at = models.DateTimeField(db_index=True)
-    by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = optional_user()
+    site = optional_link("profiles.Site")
     note = models.TextField(blank=True)
 
     class Meta:
@@ -298,9 +271,7 @@ class SealAudit(OrgOwnedModel):
     )
     report = models.JSONField(default=dict, blank=True, help_text="Reconciliation at the audit.")
     notes = models.TextField(blank=True)
-    signed_off_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signed_off_by = optional_user()
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -355,23 +326,11 @@ class Incident(OrgOwnedModel):
     title = models.CharField(max_length=200)
     incident_type = models.CharField(max_length=24, choices=IncidentType.choices)
     occurred_at = models.DateTimeField(db_index=True)
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
-    )
-    seal = models.ForeignKey(
-        Seal, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
-    )
+    site = optional_link("profiles.Site", models.PROTECT)
+    inspection = optional_link(Inspection, related_name="incidents")
+    seal = optional_link(Seal, related_name="incidents")
     shipment_reference = models.CharField(max_length=60, blank=True)
-    partner = models.ForeignKey(
-        "partners.BusinessPartner",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    partner = optional_link("partners.BusinessPartner")
     description = models.TextField()
     severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
     status = models.CharField(
@@ -385,9 +344,7 @@ class Incident(OrgOwnedModel):
     root_cause = models.TextField(blank=True)
     files = models.ManyToManyField("profiles.EvidenceDocument", blank=True, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = optional_user()
     closure_note = models.TextField(blank=True)
 
     class Meta:
@@ -440,12 +397,7 @@ class CorrectiveAction(TrackedAction):
     """A corrective action of an incident; mirrored on the risk action plan where one exists."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
-    risk_action = models.ForeignKey(
-        "risk.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta(TrackedAction.Meta):
-        pass
+    risk_action = optional_link("risk.Action")
 
 
 class InspectionSettings(OrgOwnedModel):

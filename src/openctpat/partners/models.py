@@ -1,6 +1,5 @@
 """Business partners: the registry, certifications, questionnaires, follow-up and risk tiers."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -9,6 +8,9 @@ from openctpat.core.models import (
     ActionStatus,  # noqa: F401  (re-exported for the app)
     OrgOwnedModel,
     TrackedAction,
+    VersionedTemplate,
+    optional_link,
+    optional_user,
 )
 
 PARTNER_TYPES = [
@@ -168,13 +170,7 @@ class Certification(OrgOwnedModel):
     verified_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     reverify_due = models.DateField(null=True, blank=True)
-    evidence = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    evidence = optional_link("profiles.EvidenceDocument")
 
     class Meta:
         ordering = ["program", "-verified_on", "id"]
@@ -188,48 +184,41 @@ class Certification(OrgOwnedModel):
         return good and (self.expires_on is None or self.expires_on >= today)
 
 
-class QuestionnaireTemplate(OrgOwnedModel):
-    """Questions for one partner type, drawn from the MSC catalog and edited by the PCSO.
-
-    Every edit after a questionnaire was sent raises ``version``; sent questionnaires keep
-    their own copy of the questions, so an edit never changes what a partner answered.
-    """
+class QuestionnaireTemplate(VersionedTemplate):
+    """Questions for one partner type, drawn from the MSC catalog and edited by the PCSO."""
 
     name = models.CharField(max_length=200)
     partner_type = models.CharField(max_length=30, choices=PARTNER_TYPES)
-    criteria_set = models.ForeignKey(
-        "catalog.CriteriaSet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
+    criteria_set = optional_link("catalog.CriteriaSet", models.PROTECT)
     sent_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The latest version sent to a partner."
     )
     instructions = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name", "id"]
 
-    def __str__(self):
-        return f"{self.name} (v{self.version})"
+class AbstractQuestion(OrgOwnedModel):
+    """What a question asks: on its template, and as sent in each questionnaire."""
 
-
-class TemplateQuestion(OrgOwnedModel):
-    template = models.ForeignKey(
-        QuestionnaireTemplate, on_delete=models.CASCADE, related_name="questions"
-    )
     position = models.PositiveIntegerField()
     text = models.TextField()
-    criterion = models.ForeignKey(
-        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reference = models.CharField(max_length=20, blank=True, help_text="The MSC criterion ID.")
+    criterion = optional_link("catalog.Criterion")
     must = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["template", "position", "id"]
+        abstract = True
 
     def __str__(self):
         return f"{self.reference or self.position}: {self.text[:60]}"
+
+
+class TemplateQuestion(AbstractQuestion):
+    template = models.ForeignKey(
+        QuestionnaireTemplate, on_delete=models.CASCADE, related_name="questions"
+    )
+    reference = models.CharField(max_length=20, blank=True, help_text="The MSC criterion ID.")
+
+    class Meta:
+        ordering = ["template", "position", "id"]
 
 
 class QuestionnaireStatus(models.TextChoices):
@@ -266,9 +255,7 @@ class Questionnaire(OrgOwnedModel):
     opened_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = optional_user()
     review_summary = models.TextField(blank=True)
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Percent of applicable questions answered yes."
@@ -298,26 +285,14 @@ class Reply(models.TextChoices):
     NOT_APPLICABLE = "na", "Not applicable"
 
 
-class QuestionnaireItem(OrgOwnedModel):
+class QuestionnaireItem(AbstractQuestion):
     """One question as sent, the partner's reply, and the reviewer's finding."""
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveIntegerField()
-    text = models.TextField()
     reference = models.CharField(max_length=20, blank=True)
-    criterion = models.ForeignKey(
-        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    must = models.BooleanField(default=False)
     reply = models.CharField(max_length=8, choices=Reply.choices, blank=True)
     comment = models.TextField(blank=True)
-    document = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    document = optional_link("profiles.EvidenceDocument")
     file_name = models.CharField(max_length=255, blank=True)
     weakness = models.BooleanField(default=False)
     weakness_closed = models.BooleanField(default=False)
@@ -326,21 +301,13 @@ class QuestionnaireItem(OrgOwnedModel):
     class Meta:
         ordering = ["questionnaire", "position", "id"]
 
-    def __str__(self):
-        return f"{self.reference or self.position}: {self.text[:60]}"
-
 
 class FollowUpAction(TrackedAction):
     """What the partner must fix, agreed with it: closes a weakness when done."""
 
     partner = models.ForeignKey(BusinessPartner, on_delete=models.CASCADE, related_name="actions")
-    item = models.ForeignKey(
-        QuestionnaireItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
-    )
+    item = optional_link(QuestionnaireItem, related_name="actions")
     partner_contact = models.CharField(max_length=200, blank=True)
-
-    class Meta(TrackedAction.Meta):
-        pass
 
 
 class TierSettings(OrgOwnedModel):

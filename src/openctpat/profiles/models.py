@@ -2,12 +2,11 @@
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from openctpat.core.ctpat import EntityType
-from openctpat.core.models import OrgOwnedModel
+from openctpat.core.models import OrgOwnedModel, optional_link, optional_user
 
 
 class SiteType(models.TextChoices):
@@ -79,9 +78,7 @@ class Answer(OrgOwnedModel):
         max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.NOT_STARTED
     )
     narrative = models.TextField(blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_user()
     due_date = models.DateField(null=True, blank=True)
     na_justification = models.TextField(blank=True)
     must_override_reason = models.TextField(
@@ -127,9 +124,7 @@ class EvidenceDocument(OrgOwnedModel):
     review_date = models.DateField(
         null=True, blank=True, help_text="When the document expires or must be reviewed."
     )
-    current = models.ForeignKey(
-        "EvidenceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    current = optional_link("EvidenceVersion")
 
     class Meta:
         ordering = ["title", "id"]
@@ -175,9 +170,7 @@ class AnnualReview(OrgOwnedModel):
     opens_on = models.DateField()
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default="open")
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    completed_by = optional_user()
 
     class Meta:
         ordering = ["-anniversary_date"]
@@ -202,9 +195,7 @@ class ReviewItem(OrgOwnedModel):
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="items")
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="review_items")
     outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = optional_user(blank=False)
     reviewed_at = models.DateTimeField()
     snapshot = models.JSONField(default=dict)
 

@@ -1,12 +1,13 @@
 """The five-step risk assessment: lanes and nodes, country threats, vulnerabilities, actions."""
 
-from django.conf import settings
 from django.db import models
 
 from openctpat.core.models import (
     ActionStatus,  # noqa: F401  (re-exported for the app)
     OrgOwnedModel,
     TrackedAction,
+    optional_link,
+    optional_user,
 )
 
 
@@ -59,16 +60,12 @@ ACTIVITIES = {
 class ReferenceSet(models.Model):
     """A loaded file of reference indicators: packaged (shared) or imported by one org."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    organisation = optional_link("accounts.Organisation", models.CASCADE)
     name = models.CharField(max_length=200)
     file_sha256 = models.CharField(max_length=64)
     as_of = models.CharField(max_length=10, help_text="The newest source date in the file.")
     loaded_at = models.DateTimeField(auto_now_add=True)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    loaded_by = optional_user()
 
     class Meta:
         ordering = ["-loaded_at", "-id"]
@@ -143,16 +140,10 @@ class Assessment(OrgOwnedModel):
     status = models.CharField(
         max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
-    reference_set = models.ForeignKey(
-        ReferenceSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reference_set = optional_link(ReferenceSet)
+    previous = optional_link("self")
     matrix = models.JSONField(default=dict, blank=True, help_text="Frozen at sign-off.")
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signed_off_by = optional_user()
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -187,14 +178,9 @@ class LaneNode(OrgOwnedModel):
     node_type = models.CharField(max_length=20, choices=NodeType.choices)
     mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
     name = models.CharField(max_length=200, help_text="The business partner or place.")
-    site = models.ForeignKey(
-        "profiles.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    partner = models.ForeignKey(
+    site = optional_link("profiles.Site")
+    partner = optional_link(
         "partners.BusinessPartner",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="lane_nodes",
         help_text="The registry's partner at this node: its role feeds the partner's tier.",
     )
@@ -271,20 +257,7 @@ class Action(TrackedAction):
     """Step 4: a corrective action for a risk. It stays workable after sign-off."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
-    node = models.ForeignKey(
-        LaneNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
-    )
+    node = optional_link(LaneNode, related_name="actions")
     msc_category = models.PositiveSmallIntegerField(null=True, blank=True)
-    criterion = models.ForeignKey(
-        "catalog.Criterion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    evidence = models.ForeignKey(
-        "profiles.EvidenceDocument",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta(TrackedAction.Meta):
-        pass
+    criterion = optional_link("catalog.Criterion")
+    evidence = optional_link("profiles.EvidenceDocument")

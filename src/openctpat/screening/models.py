@@ -1,10 +1,9 @@
 """Restricted-party screening: list versions (shared), screenings, alerts and dispositions."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from openctpat.core.models import OrgOwnedModel
+from openctpat.core.models import OrgOwnedModel, optional_link, optional_user
 
 
 class ListVersion(models.Model):
@@ -20,9 +19,7 @@ class ListVersion(models.Model):
     file_names = models.JSONField(default=list)
     publish_date = models.DateField(null=True, blank=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    loaded_by = optional_user()
     entry_count = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict)
     warnings = models.JSONField(default=list, blank=True)
@@ -92,13 +89,7 @@ class Outcome(models.TextChoices):
 class Screening(OrgOwnedModel):
     """One screening of a name against the active list versions: the evidence kept."""
 
-    partner = models.ForeignKey(
-        "partners.BusinessPartner",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="screenings",
-    )
+    partner = optional_link("partners.BusinessPartner", models.CASCADE, related_name="screenings")
     query = models.CharField(max_length=500)
     country = models.CharField(max_length=2, blank=True)
     reason = models.CharField(max_length=30)  # created, changed, list_update, manual, ad_hoc
@@ -138,13 +129,9 @@ class Alert(OrgOwnedModel):
     explanation = models.JSONField(default=dict)
     status = models.CharField(max_length=24, choices=AlertStatus.choices, default="open")
     reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = optional_user()
     decided_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    confirmed_by = optional_user()
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
