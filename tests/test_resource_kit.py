@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import override_settings
 
+from openctpat.accounts import resources as accounts
+from openctpat.core.permissions import Role
 from openctpat.profiles import resources
 from openctpat.screening import resources as screening
+from openctpat.testing import make_org, signed_in
+from openctpat.testing.api import ApiClient
 from openctpat.testing.resources import ResourceTestCase
 
 from .kit import broken
@@ -76,3 +81,21 @@ def test_shared_rows_are_checked_as_listed_to_every_organisation():
     assert not failed(run_kit(screening.list_versions, check))
     scoped = dataclasses.replace(screening.list_versions, shared=False, register=False)
     assert failed(run_kit(scoped, check))
+
+
+DELETES = ("test_api_delete_by_role", "test_page_delete_by_role")
+
+
+def test_a_delete_that_keeps_the_row_fails_and_a_revoke_passes():
+    assert {f.split(" ")[0] for f in failed(run_kit(broken.kept, *DELETES))} == set(DELETES)
+    assert not failed(run_kit(accounts.tokens, *DELETES, "test_api_create_by_role"))
+
+
+def test_a_create_takes_what_it_needs_from_the_request_and_answers_its_secret_once():
+    org = make_org()
+    client = ApiClient(client=signed_in(org, Role.OWNER))
+    created = client.post("/api/v1/tokens", {"name": "CI", "role": "viewer"}).json()
+    assert ApiClient(created["token"]).get("/api/v1/me").status_code == 200
+    assert "token" not in client.get(f"/api/v1/tokens/{created['id']}").json()
+    client.post("/api/v1/invitations", {"email": "new@example.test", "role": "viewer"})
+    assert "http://testserver/accounts/invitations/" in mail.outbox[-1].body

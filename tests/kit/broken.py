@@ -1,8 +1,8 @@
 """Resources broken on purpose, served at their own URLs, for the kit's own tests.
 
 Each is one mistake the resource kit must catch: a list and lookups not scoped to the
-organisation, a per-object list page that queries once per row, and writes allowed to a
-read-only role.
+organisation, a per-object list page that queries once per row, writes allowed to a
+read-only role, and a delete that says it took but keeps the row.
 """
 
 from django.urls import include, path
@@ -66,6 +66,11 @@ unscoped = UnscopedResource(**SITE, pages=_pages("kit-unscoped"), api=_api("kit-
 viewer_writes = Resource(
     **SITE, write_perm=Perm.VIEW, pages=_pages("kit-open"), api=_api("kit-open")
 )
+kept = Resource(
+    **{**SITE, "delete": lambda org, actor, site: None},
+    pages=_pages("kit-kept"),
+    api=_api("kit-kept"),
+)
 partners = Resource(model=BusinessPartner, name="partner", register=False)
 CONTACTS = {
     "model": PartnerContact,
@@ -88,13 +93,17 @@ n_plus_one = Resource(**CONTACTS, pages=_contacts_page("contacts"))
 fixed_contacts = Resource(**CONTACTS, pages=_contacts_page("fixed"), related=("created_by",))
 
 router = Router()
-for resource in (unscoped, viewer_writes):
+for resource in (unscoped, viewer_writes, kept):
     resource.add_to(router, __name__)
 kit_api = build_api(urls_namespace="kit-api", docs_url=None, openapi_url=None)
 kit_api.add_router("/", router)
 
 kit_urls = (
-    [p for r in (unscoped, viewer_writes, n_plus_one, fixed_contacts) for p in r.urlpatterns()],
+    [
+        p
+        for r in (unscoped, viewer_writes, kept, n_plus_one, fixed_contacts)
+        for p in r.urlpatterns()
+    ],
     "kit",
 )
 urlpatterns = [

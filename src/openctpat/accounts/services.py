@@ -106,35 +106,36 @@ def add_member(org, actor: User | None, user: User, role: str) -> Membership:
 
 def _record_role_change(org, actor, membership, old: str | None, new: str | None) -> None:
     """Granting, changing and removing a role are one kind of event: a permission change."""
-    audit.record(
-        Action.PERMISSION_CHANGE,
-        organisation=org,
-        actor=actor,
-        target=membership,
-        changes={"role": [old, new]},
-    )
+    audit.record_changes(Action.PERMISSION_CHANGE, org, actor, membership, {"role": [old, new]})
+
+
+def _lock_own(org, obj, what: str) -> None:
+    """Lock ``obj`` for a change, if it is ``org``'s."""
+    if obj.organisation_id != org.pk:
+        raise NotFound(f"No such {what}.")
+    concurrency.lock(obj)
 
 
 def _lock_members(org, membership: Membership) -> None:
     """The organisation first, then the member: two owners demoted at once keep one owner."""
     concurrency.lock(org)
-    concurrency.lock(membership)
+    _lock_own(org, membership, "member")
 
 
-def _owners(org) -> int:
-    return Membership.objects.for_org(org).filter(role=Role.OWNER).count()
+def _keep_an_owner(org, membership: Membership) -> None:
+    """An owner leaves or is demoted only while another owner remains."""
+    owners = Membership.objects.for_org(org).filter(role=Role.OWNER)
+    if membership.role == Role.OWNER and owners.count() <= 1:
+        raise Conflict("The organisation must keep at least one owner.")
 
 
 @transaction.atomic
 def change_role(org, actor: User, membership: Membership, role: str) -> Membership:
     _check_role(role)
-    if membership.organisation_id != org.pk:
-        raise NotFound("No such member.")
     _lock_members(org, membership)
     if membership.role == role:
         return membership
-    if membership.role == Role.OWNER and _owners(org) <= 1:
-        raise Conflict("The organisation must keep at least one owner.")
+    _keep_an_owner(org, membership)
     old = membership.role
     membership.role = role
     membership.updated_by = actor
@@ -168,11 +169,8 @@ def _revoke_tokens(org, actor: User, **filters) -> int:
 
 @transaction.atomic
 def remove_member(org, actor: User, membership: Membership) -> None:
-    if membership.organisation_id != org.pk:
-        raise NotFound("No such member.")
     _lock_members(org, membership)
-    if membership.role == Role.OWNER and _owners(org) <= 1:
-        raise Conflict("The organisation must keep at least one owner.")
+    _keep_an_owner(org, membership)
     _revoke_tokens(org, actor, user=membership.user)
     if org.pcso_id == membership.user_id:
         org.pcso = None
@@ -208,13 +206,8 @@ def invite_member(org, actor: User, email: str, role: str, *, base_url: str = ""
         expires_at=timezone.now() + settings.INVITATION_TTL,
         created_by=actor,
     )
-    audit.record(
-        Action.INVITE_SENT,
-        organisation=org,
-        actor=actor,
-        target=invitation,
-        changes={"email": [None, email], "role": [None, role]},
-    )
+    changes = {"email": [None, email], "role": [None, role]}
+    audit.record_changes(Action.INVITE_SENT, org, actor, invitation, changes)
     link = f"{base_url}/accounts/invitations/{raw}/"
     send_mail(
         subject=f"You are invited to {org.name} on OpenCTPAT",
@@ -269,9 +262,7 @@ def accept_invitation(raw_token: str, user: User) -> Membership:
 
 @transaction.atomic
 def revoke_invitation(org, actor: User, invitation: Invitation) -> None:
-    if invitation.organisation_id != org.pk:
-        raise NotFound("No such invitation.")
-    concurrency.lock(invitation)
+    _lock_own(org, invitation, "invitation")
     if invitation.status != "pending":
         raise Conflict(f"This invitation is already {invitation.status}.")
     invitation.revoked_at = timezone.now()
@@ -311,21 +302,14 @@ def create_api_token(
         else None,
         created_by=actor,
     )
-    audit.record(
-        Action.TOKEN_CREATED,
-        organisation=org,
-        actor=actor,
-        target=token,
-        changes={"name": [None, name], "role": [None, role]},
-    )
+    changes = {"name": [None, name], "role": [None, role]}
+    audit.record_changes(Action.TOKEN_CREATED, org, actor, token, changes)
     return token, raw
 
 
 @transaction.atomic
 def revoke_api_token(org, actor: User, token: ApiToken) -> None:
-    if token.organisation_id != org.pk:
-        raise NotFound("No such token.")
-    concurrency.lock(token)
+    _lock_own(org, token, "token")
     if token.revoked_at:
         raise Conflict("This token is already revoked.")
     _revoke_tokens(org, actor, pk=token.pk)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import resources, views
 
 app_name = "accounts"
 
@@ -29,9 +29,9 @@ urlpatterns = [
     path("organisation/", views.organisation_settings, name="organisation"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member_role"),
-    path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
-    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    *resources.members.urlpatterns(),
+    *resources.invitations.urlpatterns(),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    *resources.tokens.urlpatterns(),
 ]

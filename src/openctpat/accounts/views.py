@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from openctpat.core import concurrency
 from openctpat.core.client_address import client_ip
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org, safe_next, show_stale_edit
+from openctpat.core.pages import safe_next, show_stale_edit
 from openctpat.core.permissions import Perm, Role, org_view
+from openctpat.core.resources import PAGE_SIZE
 from openctpat.core.throttle import Throttle
 
-from . import mfa, services
+from . import mfa, resources, services
 from .forms import (
     CodeForm,
     InviteForm,
@@ -29,7 +30,7 @@ from .forms import (
     TokenForm,
 )
 from .middleware import SESSION_ORG_KEY
-from .models import ApiToken, Invitation, Membership, User
+from .models import ApiToken, User
 
 
 class LoginView(auth_views.LoginView):
@@ -109,13 +110,8 @@ def members(request):
             return redirect("accounts:members")
         if invite_form.is_valid():
             try:
-                services.invite_member(
-                    org,
-                    request.user,
-                    invite_form.cleaned_data["email"],
-                    invite_form.cleaned_data["role"],
-                    base_url=request.build_absolute_uri("/").rstrip("/"),
-                )
+                kwargs = resources.invitations.create_kwargs(request)
+                services.invite_member(org, request.user, **invite_form.cleaned_data, **kwargs)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
@@ -123,16 +119,11 @@ def members(request):
                     request, f"Invitation sent to {invite_form.cleaned_data['email']}."
                 )
                 return redirect("accounts:members")
-    page = Paginator(
-        Membership.objects.for_org(org).select_related("user").order_by("user__email"), 50
-    ).get_page(request.GET.get("page"))
-    invitations = (
-        Invitation.objects.for_org(org).filter(accepted_at__isnull=True, revoked_at__isnull=True)[
-            :50
-        ]
-        if is_owner
-        else []
+    page = Paginator(resources.members.filtered(org), PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = resources.invitations.queryset(org).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
     )
+    invitations = pending[:PAGE_SIZE] if is_owner else []
     return render(
         request,
         "accounts/members.html",
@@ -149,7 +140,7 @@ def members(request):
 @org_view(Perm.MANAGE_MEMBERS)
 @require_POST
 def member_role(request, pk):
-    membership = get_for_org(request, Membership, pk, "user")
+    membership = resources.members.get(request, pk)
     try:
         services.change_role(request.org, request.user, membership, request.POST.get("role", ""))
     except DomainError as exc:
@@ -164,25 +155,6 @@ def member_role(request, pk):
             "accounts/_member_row.html",
             {"m": membership, "is_owner": True, "roles": Role.choices},
         )
-    return redirect("accounts:members")
-
-
-@org_view(Perm.MANAGE_MEMBERS)
-@require_POST
-def member_remove(request, pk):
-    membership = get_for_org(request, Membership, pk, "user")
-    email = membership.user.email
-    services.remove_member(request.org, request.user, membership)
-    messages.success(request, f"{email} no longer has access to {request.org.name}.")
-    return redirect("accounts:members")
-
-
-@org_view(Perm.MANAGE_MEMBERS)
-@require_POST
-def invitation_revoke(request, pk):
-    invitation = get_for_org(request, Invitation, pk)
-    services.revoke_invitation(request.org, request.user, invitation)
-    messages.success(request, f"Invitation for {invitation.email} revoked.")
     return redirect("accounts:members")
 
 
@@ -243,9 +215,7 @@ def tokens(request):
                 request, f"Token '{token.name}' created. Copy it now: it is shown once."
             )
             form = TokenForm()
-    page = Paginator(
-        ApiToken.objects.for_org(org).select_related("user").order_by("-created_at"), 50
-    ).get_page(request.GET.get("page"))
+    page = Paginator(resources.tokens.filtered(org), PAGE_SIZE).get_page(request.GET.get("page"))
     # With two-factor required, a holder who has not set it up cannot use their tokens.
     stopped = mfa.without_two_factor({t.user_id for t in page}) if org.require_mfa else set()
     for token in page:
@@ -253,15 +223,6 @@ def tokens(request):
     return render(
         request, "accounts/tokens.html", {"form": form, "page": page, "new_token": new_token}
     )
-
-
-@org_view(Perm.MANAGE_TOKENS)
-@require_POST
-def token_revoke(request, pk):
-    token = get_for_org(request, ApiToken, pk)
-    services.revoke_api_token(request.org, request.user, token)
-    messages.success(request, f"Token '{token.name}' revoked.")
-    return redirect("accounts:tokens")
 
 
 @login_required

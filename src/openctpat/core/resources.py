@@ -76,6 +76,9 @@ class Api:
     create_status: int = 201
     create_drop_none: bool = False  # a null in a create body means "the service's default"
     prefetch: tuple[str, ...] = ()  # what the answers carry beyond the pages (id lists)
+    # A create service may answer (object, secret): the create's answer (``<Prefix>CreatedOut``
+    # when there is one) then carries the secret, this once, as this field (a token's).
+    secret: str = ""
     nullable: tuple[str, ...] = ()  # patch fields where null clears the value
 
     def __post_init__(self):
@@ -84,6 +87,7 @@ class Api:
 
         self.out: type[Schema] = find("Out")
         self.detail_out: type[Schema] = find("DetailOut") or self.out
+        self.created_out: type[Schema] = find("CreatedOut") or self.detail_out
         self.create_in: type[Schema] | None = find("In")
         self.patch_in: type[Schema] | None = find("Patch")
         self.filters: type[Schema] | None = find("Filters")
@@ -100,6 +104,7 @@ class Resource:
     name: str
     services: Any = None
     create: Callable | None = None  # (org, actor, **data), or (org, actor, parent, **data)
+    create_kwargs: Callable[[Any], dict] = lambda request: {}  # from the request (a base URL)
     update: Callable | None = None  # (org, actor, obj, **data)
     delete: Callable | None = None  # (org, actor, obj)
     search: Callable | None = None  # (org, **filters) -> queryset; page, API and export
@@ -131,6 +136,7 @@ class Resource:
     # Where to go after a create or an edit: "detail", "list", "edit" or "parent" (the
     # parent's detail page); by default the first of these the resource has.
     after_save: str = ""
+    after_delete: str = ""  # the page to go back to after a delete, where not the list
     anchor: str = ""  # where on the parent's page a change lands ("point-{obj.pk}")
     # What the pages say after a change: "created", "saved", "deleted"; "{obj}" is the object.
     messages: dict[str, str] = field(default_factory=dict)
@@ -190,11 +196,9 @@ class Resource:
     # -- pages -----------------------------------------------------------------------------
     def _url(self, key, obj):
         page = self.pages[key]
-        if key == "list":
-            if self.parent is not None:
-                return reverse(page.name, args=[getattr(obj, f"{self.parent_field}_id")])
-            return reverse(page.name)
-        return reverse(page.name, args=[obj.pk])
+        if key == "list" and self.parent is not None:
+            return reverse(page.name, args=[getattr(obj, f"{self.parent_field}_id")])
+        return reverse(page.name, args=[obj.pk] if "<" in page.route else [])
 
     def _after(self, obj, order=None) -> str:
         """The page to show after ``obj`` was saved (or, with ``order``, deleted)."""
@@ -237,11 +241,15 @@ class Resource:
             return None
         return get_for_org(request, self.parent.model.objects.for_org(request.org), parent_pk)
 
+    def _make(self, request, parent, data) -> tuple:
+        """Create one: (object, secret), the secret None unless the service answers one."""
+        args = (request.org, request.user, *((parent,) if parent is not None else ()))
+        made = self.create(*args, **data, **self.create_kwargs(request))
+        return made if isinstance(made, tuple) else (made, None)
+
     def _create_call(self, request, parent):
         def call(data):
-            args = (request.org, request.user, *((parent,) if parent is not None else ()))
-            made = self.create(*args, **data)
-            call.made = made
+            call.made, _secret = self._make(request, parent, data)
 
         return call
 
@@ -336,9 +344,9 @@ class Resource:
             raise
         except DomainError as exc:  # a rule keeps it (a used checklist, a signed record)
             messages.error(request, exc.message)
-            return redirect(self._after(obj, order=("detail", "parent", "list")))
+            return redirect(self._after(obj, order=(self.after_delete, "detail", "parent", "list")))
         self._say(request, "deleted", obj)
-        return redirect(self._after(obj, order=("list", "parent")))
+        return redirect(self._after(obj, order=(self.after_delete, "list", "parent")))
 
     def urlpatterns(self) -> list:
         views = {
@@ -420,13 +428,15 @@ class Resource:
                 data = self._resolve(request, payload.dict())
                 if api.create_drop_none:
                     data = {k: v for k, v in data.items() if v is not None}
-                args = (request.org, request.user, *((parent,) if parent is not None else ()))
-                obj = self.create(*args, **data)
-                return Status(api.create_status, self.get(request, obj.pk))
+                obj, secret = self._make(request, parent, data)
+                answer = self.get(request, obj.pk)
+                if api.secret:
+                    setattr(answer, api.secret, secret)
+                return Status(api.create_status, answer)
 
             params = [*(_path(n) for n in list_id), _param("payload", api.create_in)]
             router.post(
-                api.list_path, response=responses({api.create_status: detail_out}), **kwargs
+                api.list_path, response=responses({api.create_status: api.created_out}), **kwargs
             )(_named(create_op, module, names["create"], params))
         if "get" in api.ops:
 

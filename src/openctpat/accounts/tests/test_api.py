@@ -4,55 +4,9 @@ from django.core import mail
 from openctpat.accounts.models import ApiToken, Invitation, Membership
 from openctpat.accounts.services import create_api_token, invite_member, revoke_api_token
 from openctpat.core.models import AuditEntry
-from openctpat.core.permissions import Perm, Role
+from openctpat.core.permissions import Role
 from openctpat.testing import add_member, owner_of, token_for
-from openctpat.testing.api import ApiClient, APIResourceTests, session_api
-
-
-class SignedIn:
-    """Members, invitations and tokens change only from a signed-in session."""
-
-    def api(self, org, role) -> ApiClient:
-        return session_api(org, role)
-
-
-class TestMembersAPI(SignedIn, APIResourceTests):
-    path = "/api/v1/members"
-    read_perm = Perm.VIEW
-    write_perm = Perm.MANAGE_MEMBERS
-    update_payload = {"role": "viewer"}
-    can_delete = True
-
-    def make_object(self, org):
-        return add_member(org, Role.CONTRIBUTOR)
-
-
-class TestInvitationsAPI(SignedIn, APIResourceTests):
-    path = "/api/v1/invitations"
-    read_perm = Perm.MANAGE_MEMBERS
-    write_perm = Perm.MANAGE_MEMBERS
-    can_delete = True
-
-    def make_object(self, org):
-        invitation, _raw = invite_member(org, owner_of(org), "newcomer@example.test", Role.VIEWER)
-        return invitation
-
-    def create_payload(self, org):
-        return {"email": "someone@example.test", "role": "contributor"}
-
-
-class TestTokensAPI(SignedIn, APIResourceTests):
-    path = "/api/v1/tokens"
-    read_perm = Perm.MANAGE_TOKENS
-    write_perm = Perm.MANAGE_TOKENS
-    can_delete = True
-
-    def make_object(self, org):
-        token, _raw = create_api_token(org, owner_of(org), name="ERP sync", role=Role.VIEWER)
-        return token
-
-    def create_payload(self, org):
-        return {"name": "Nightly export", "role": "viewer", "expires_in_days": 30}
+from openctpat.testing.api import ApiClient
 
 
 @pytest.mark.django_db
