@@ -131,6 +131,9 @@ class Resource:
     filter_form: type | None = None  # its ``criteria()``, when it has one, are the filters
     filter_kwargs: Callable[[Any], dict] = lambda request: {}
     rows_template: str = ""
+    # What a list page shows beside each object, counted for the whole page at once
+    # (``rows(page)`` -> its "rows"): tallies that one query per row would cost.
+    rows: Callable | None = None
     context_name: str = ""  # the object's name in its templates ("site")
     extra_context: Callable[[Any, Any], dict] = lambda request, obj: {}
     # Where to go after a create or an edit: "detail", "list", "edit" or "parent" (the
@@ -286,6 +289,8 @@ class Resource:
         )
         if self.parent is not None:
             context[self.parent.context_name] = parent
+        if self.rows is not None:
+            context["rows"] = self.rows(page)
         template = self.pages["list"].template
         if request.htmx and self.rows_template:
             template = self.rows_template

@@ -6,6 +6,7 @@ from openctpat.core.ctpat import EntityType
 from openctpat.core.forms import VersionedForm
 from openctpat.core.pages import apply_domain_error  # noqa: F401  (re-exported for the apps)
 
+from . import services
 from .models import AnswerStatus, Site, SiteType
 
 COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
@@ -78,6 +79,15 @@ class EvidenceUploadForm(forms.Form):
     review_date = forms.DateField(
         widget=DATE, required=False, label="Expiry / review date", help_text="Optional."
     )
+
+
+class EvidenceFilterForm(forms.Form):
+    q = forms.CharField(required=False)
+    expiring = forms.BooleanField(required=False)
+
+    def criteria(self) -> dict:
+        expiring = services.EXPIRY_WARNING_DAYS if self.cleaned_data["expiring"] else None
+        return {"q": self.cleaned_data["q"][:200], "expiring_within_days": expiring}
 
 
 class DocumentForm(VersionedForm):

@@ -183,15 +183,34 @@ def create_profile(
 
 
 @transaction.atomic
-def update_profile(org, actor, profile: SecurityProfile, *, anniversary_date) -> SecurityProfile:
+def update_profile(org, actor, profile: SecurityProfile, **fields) -> SecurityProfile:
+    """The anniversary date, the one field set after creation; a patch naming none writes
+    nothing."""
+    refuse_unknown(fields, ("anniversary_date",))
+    if not fields:
+        return profile
     concurrency.lock(profile)
-    return _update_audited(
-        org, actor, profile, {"anniversary_date": anniversary_date}, ["anniversary_date"]
-    )
+    return _update_audited(org, actor, profile, fields, ["anniversary_date"])
 
 
 def active_answers(profile: SecurityProfile):
     return profile.answers.filter(retired=False)
+
+
+def search_answers(
+    org, category=None, status=None, requirement=None, owner_id=None, needs_review=None
+):
+    """Answers of criteria still in force, filtered as a profile's page and the API do."""
+    criteria = {
+        "criterion__category": category,
+        "status": status,
+        "criterion__requirement": requirement,
+        "owner_id": owner_id,
+    }
+    answers = Answer.objects.for_org(org).filter(
+        retired=False, **{k: v for k, v in criteria.items() if v}
+    )
+    return answers if needs_review is None else answers.filter(needs_review=needs_review)
 
 
 # -- answers ---------------------------------------------------------------------------------
@@ -441,16 +460,17 @@ def record_download(org, actor, version: EvidenceVersion) -> None:
     )
 
 
-def evidence_documents(org, q: str | None = None, expiring_within: int | None = None):
+def evidence_documents(org, q: str | None = None, expiring_within_days: int | None = None):
     docs = (
         EvidenceDocument.objects.for_org(org)
         .select_related("current")
         .annotate(linked=Count("answers", distinct=True))
+        .order_by("title", "id")  # a count groups rows: the model's ordering is not used
     )
     for word in (q or "").split():
         docs = docs.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    if expiring_within is not None:
-        limit = timezone.localdate() + datetime.timedelta(days=expiring_within)
+    if expiring_within_days is not None:
+        limit = timezone.localdate() + datetime.timedelta(days=expiring_within_days)
         docs = docs.filter(review_date__lte=limit)
     return docs
 

@@ -4,7 +4,6 @@ from . import resources, views
 
 app_name = "profiles"
 urlpatterns = [
-    path("", views.profile_list, name="profile_list"),
     path("<int:pk>/", views.profile_detail, name="profile"),
     path("<int:pk>/gaps/", views.gap_list, name="gaps"),
     path("<int:pk>/export.pdf", views.export_pdf, name="export_pdf"),
@@ -13,8 +12,6 @@ urlpatterns = [
     path("<int:pk>/migrate/", views.migrate, name="migrate"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/review/action/", views.review_action, name="review_action"),
-    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
-    path("answers/<int:pk>/", views.answer_detail, name="answer"),
     path("answers/<int:pk>/evidence/", views.answer_link, name="answer_link"),
     path(
         "answers/<int:pk>/evidence/<int:document_pk>/unlink/",
@@ -22,8 +19,17 @@ urlpatterns = [
         name="answer_unlink",
     ),
     path("answers/<int:pk>/comments/", views.answer_comment, name="answer_comment"),
-    *resources.sites.urlpatterns(),
-    path("evidence/", views.evidence_list, name="evidence_list"),
     path("evidence/<int:pk>/", views.evidence_detail, name="evidence"),
     path("evidence/<int:pk>/v/<int:number>/file", views.evidence_download, name="evidence_file"),
+    *(
+        pattern
+        for resource in (
+            resources.sites,
+            resources.profiles,
+            resources.answers,
+            resources.documents,
+            resources.reviews,
+        )
+        for pattern in resource.urlpatterns()
+    ),
 ]

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,24 +9,21 @@ from openctpat.catalog.categories import CATEGORIES
 from openctpat.catalog.models import CriteriaSet, Requirement
 from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
-from openctpat.core.pages import get_for_org, safe_next, submit
-from openctpat.core.permissions import Perm, has_perm, org_view
+from openctpat.core.pages import get_for_org, require_change, safe_next, submit
+from openctpat.core.permissions import Perm, org_view
 
-from . import exports, services
+from . import exports, resources, services
 from .api import evidence_file_response, exports_filename
 from .forms import (
     AnniversaryForm,
-    AnswerForm,
     CommentForm,
     DocumentForm,
     EvidenceUploadForm,
     FileForm,
     LinkEvidenceForm,
-    ProfileCreateForm,
     apply_domain_error,
 )
 from .models import (
-    AnnualReview,
     Answer,
     AnswerStatus,
     EvidenceDocument,
@@ -40,12 +36,6 @@ def _profile(request, pk) -> SecurityProfile:
     return get_for_org(request, SecurityProfile, pk, "criteria_set", "site")
 
 
-def _require_change(request) -> None:
-    """Pages anyone may read but only contributors and owners may post to."""
-    if not has_perm(request.role, Perm.CHANGE):
-        raise DjangoPermissionDenied("Your role does not allow this.")
-
-
 def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -53,32 +43,6 @@ def _query_without_page(request) -> str:
 
 
 # -- profiles --------------------------------------------------------------------------------
-@org_view(Perm.VIEW)
-def profile_list(request):
-    form = ProfileCreateForm(request.POST or None, org=request.org)
-    if request.method == "POST":
-        _require_change(request)
-        if form.is_valid():
-            try:
-                profile = services.create_profile(
-                    request.org,
-                    request.user,
-                    entity_type=form.cleaned_data["entity_type"],
-                    site=form.cleaned_data["site"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, f"Security profile {profile} created.")
-                return redirect("profiles:profile", pk=profile.pk)
-    profiles = list(
-        SecurityProfile.objects.for_org(request.org).select_related("criteria_set", "site")[:100]
-    )
-    tallies = services.completeness_by_profile(profiles)
-    rows = [(p, tallies[p.pk].overall, services.review_window(p)) for p in profiles]
-    return render(request, "profiles/profile_list.html", {"form": form, "rows": rows})
-
-
 @org_view(Perm.VIEW)
 def profile_detail(request, pk):
     profile = _profile(request, pk)
@@ -94,16 +58,16 @@ def profile_detail(request, pk):
     ):
         messages.success(request, "Anniversary date saved.")
         return redirect("profiles:profile", pk=profile.pk)
-    answers = services.active_answers(profile).select_related("criterion", "owner")
     category = request.GET.get("category")
     status = request.GET.get("status")
     requirement = request.GET.get("requirement")
-    if category and category.isdigit():
-        answers = answers.filter(criterion__category=int(category))
-    if status in AnswerStatus.values:
-        answers = answers.filter(status=status)
-    if requirement in Requirement.values:
-        answers = answers.filter(criterion__requirement=requirement)
+    answers = resources.answers.filtered(
+        request.org,
+        profile,
+        category=int(category) if category and category.isdigit() else None,
+        status=status if status in AnswerStatus.values else None,
+        requirement=requirement if requirement in Requirement.values else None,
+    )
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
     context = {
         "profile": profile,
@@ -210,34 +174,6 @@ def _answer(request, pk) -> Answer:
     return get_for_org(request, Answer, pk, "criterion__criteria_set", "profile__site", "owner")
 
 
-@org_view(Perm.VIEW)
-def answer_detail(request, pk):
-    answer = _answer(request, pk)
-    initial = {k: getattr(answer, k) for k in services.ANSWER_FIELDS}
-    form = AnswerForm(request.POST or None, initial=initial, org=request.org, instance=answer)
-    if submit(
-        request, form, lambda d: services.update_answer(request.org, request.user, answer, **d)
-    ):
-        messages.success(request, f"{answer.criterion.criterion_id} saved.")
-        return redirect("profiles:answer", pk=answer.pk)
-    linked = answer.evidence.select_related("current").order_by("title")
-    available = EvidenceDocument.objects.for_org(request.org).exclude(answers=answer)
-    review = services.open_review(answer.profile)
-    context = {
-        "answer": answer,
-        "criterion": answer.criterion,
-        "form": form,
-        "linked": linked,
-        "link_form": LinkEvidenceForm(documents=available),
-        "upload_form": EvidenceUploadForm(),
-        "comment_form": CommentForm(),
-        "comments": answer.comments.select_related("created_by"),
-        "review": review,
-        "review_item": review.items.filter(answer=answer).first() if review else None,
-    }
-    return render(request, "profiles/answer.html", context)
-
-
 @require_POST
 @org_view(Perm.CHANGE)
 def answer_link(request, pk):
@@ -245,7 +181,7 @@ def answer_link(request, pk):
     if "file" in request.FILES:
         form = EvidenceUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            document = services.upload_evidence(request.org, request.user, **_upload(form))
+            document = resources.upload(request.org, request.user, **form.cleaned_data)
             services.link_evidence(request.org, request.user, answer, document)
             messages.success(request, f"Uploaded and linked {document.title}.")
         else:
@@ -260,16 +196,6 @@ def answer_link(request, pk):
         else:
             messages.error(request, "Choose a document to link.")
     return redirect("profiles:answer", pk=pk)
-
-
-def _upload(form) -> dict:
-    data = form.cleaned_data
-    return {
-        "uploaded": data["file"],
-        "title": data["title"],
-        "description": data["description"],
-        "review_date": data["review_date"],
-    }
 
 
 @require_POST
@@ -296,31 +222,6 @@ def answer_comment(request, pk):
 
 # -- evidence library ------------------------------------------------------------------------
 @org_view(Perm.VIEW)
-def evidence_list(request):
-    form = EvidenceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        _require_change(request)
-        if form.is_valid():
-            try:
-                document = services.upload_evidence(request.org, request.user, **_upload(form))
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, f"Uploaded {document.title}.")
-                return redirect("profiles:evidence_list")
-    q = request.GET.get("q", "")[:200]
-    expiring = request.GET.get("expiring")
-    documents = services.evidence_documents(
-        request.org, q=q, expiring_within=services.EXPIRY_WARNING_DAYS if expiring else None
-    ).order_by("title", "id")
-    page = Paginator(documents, 50).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request), "q": q}
-    context["expiring"] = bool(expiring)
-    context["max_mb"] = services.max_upload_bytes() // 1_048_576
-    return render(request, "profiles/evidence_list.html", context)
-
-
-@org_view(Perm.VIEW)
 def evidence_detail(request, pk):
     document = get_for_org(request, EvidenceDocument, pk, "current")
     form = DocumentForm(
@@ -330,7 +231,7 @@ def evidence_detail(request, pk):
     )
     version_form = FileForm()
     if request.method == "POST":
-        _require_change(request)
+        require_change(request)
         if "file" in request.FILES:
             version_form = FileForm(request.POST, request.FILES)
             form = DocumentForm(initial=form.initial)
@@ -413,10 +314,3 @@ def review_action(request, pk):
     else:
         messages.error(request, "Unknown review action.")
     return redirect(safe_next(request, reverse("profiles:review", kwargs={"pk": pk})))
-
-
-@org_view(Perm.VIEW)
-def review_detail(request, pk):
-    past = get_for_org(request, AnnualReview, pk, "profile", "completed_by")
-    items = past.items.select_related("answer__criterion", "reviewed_by")
-    return render(request, "profiles/review_detail.html", {"review": past, "items": items})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openctpat.accounts.services import update_organisation
 from openctpat.catalog.models import CriteriaSet
 from openctpat.profiles import services
-from openctpat.profiles.models import SiteType
+from openctpat.profiles.models import Answer, SiteType
 
 from . import owner_of
 
@@ -43,6 +43,18 @@ def make_profile(org, site=None, per_site=True, **fields):
 def make_answer(org, profile=None):
     profile = profile or make_profile(org)
     return profile.answers.select_related("criterion").first()
+
+
+def make_active_answer(org, profile=None):
+    """One more answer in force: the first is on a new profile whose other answers are
+    retired, so that the resource kit can grow a profile's list one answer at a time."""
+    if profile is None:
+        profile = make_profile(org)
+        profile.answers.update(retired=True)
+    answer = profile.answers.filter(retired=True).select_related("criterion").first()
+    Answer.objects.filter(pk=answer.pk).update(retired=False)
+    answer.retired = False
+    return answer
 
 
 def text_file(content: str | bytes = None, name: str = "policy.txt") -> SimpleUploadedFile:
