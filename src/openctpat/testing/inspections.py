@@ -62,16 +62,50 @@ def make_seal(org):
     return make_batch(org, size=3).seals.first()
 
 
+def sign(org, inspection, seal_numbers=(), actor=None):
+    """Pass every point still open and sign ``inspection`` off, sealed with ``seal_numbers``."""
+    services.pass_remaining(org, owner_of(org), inspection)
+    return services.complete_inspection(
+        org,
+        actor or owner_of(org),
+        inspection,
+        signature_name="Ines Inspector",
+        seal_numbers=[getattr(s, "number", s) for s in seal_numbers],
+    )
+
+
 def make_applied_seal(org, inspection=None):
     """A passed, signed inspection sealed with the first seal of a new batch."""
-    inspection = inspection or make_inspection(org)
     seal = make_batch(org, size=3).seals.first()
-    services.pass_remaining(org, owner_of(org), inspection)
-    services.complete_inspection(
-        org, owner_of(org), inspection, signature_name="Ines Inspector", seal_numbers=[seal.number]
-    )
+    sign(org, inspection or make_inspection(org), [seal])
     seal.refresh_from_db()
     return seal
+
+
+def vvtt(org, seal, found=None, site=None, **checks):
+    """A VVTT check of ``seal`` (or a seal number): view, tug and twist pass unless ``checks``
+    say otherwise; the number found is the documented one unless ``found`` is given."""
+    number = getattr(seal, "number", seal)
+    return services.verify_seal(
+        org,
+        owner_of(org),
+        site=site or make_site(org),
+        document_seal_number=number,
+        found_seal_number=found or number,
+        **{"view_ok": True, "tug_ok": True, "twist_ok": True, **checks},
+    )
+
+
+def vvtt_body(site, seal, found=None, form=False, **checks):
+    """What the VVTT page (``form``: ticked boxes) or the API receives for ``seal``."""
+    number = getattr(seal, "number", seal)
+    ok = "on" if form else True
+    return {
+        "site" if form else "site_id": site.pk,
+        "document_seal_number": number,
+        "found_seal_number": found or number,
+        **{"view_ok": ok, "tug_ok": ok, "twist_ok": ok, **checks},
+    }
 
 
 def make_seal_audit(org):
@@ -91,15 +125,21 @@ def make_incident(org, **fields) -> Incident:
     return services.create_incident(org, owner_of(org), **values)
 
 
-def make_notification(org):
+def notify(org, incident, party="cbp", contact="Port", method="phone", **fields):
+    """A notification of ``incident`` to ``party`` (CBP by default), recorded by an owner."""
     return services.add_notification(
-        org, owner_of(org), make_incident(org), party="scss", contact="SCSS J. Doe", method="email"
+        org, owner_of(org), incident, party=party, contact=contact, method=method, **fields
     )
 
 
-def make_corrective_action(org, incident=None):
+def make_notification(org):
+    return notify(org, make_incident(org), party="scss", contact="SCSS J. Doe", method="email")
+
+
+def make_corrective_action(org, incident=None, **fields):
+    fields.setdefault("title", "Raise the fence")
     return services.add_corrective_action(
-        org, owner_of(org), incident or make_incident(org), title="Raise the fence"
+        org, owner_of(org), incident or make_incident(org), **fields
     )
 
 

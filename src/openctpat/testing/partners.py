@@ -41,17 +41,16 @@ def make_contact(org, partner=None):
     )
 
 
-def make_certification(org, partner=None):
-    partner = partner or make_partner(org)
-    return services.add_certification(
-        org,
-        owner_of(org),
-        partner,
-        program="ctpat",
-        reference="SVI-123456",
-        status="certified",
-        verified_on=timezone.localdate(),
-    )
+def make_certification(org, partner=None, **fields):
+    """A verified CTPAT certification, unless ``fields`` say otherwise."""
+    values = {
+        "program": "ctpat",
+        "reference": "SVI-123456",
+        "status": "certified",
+        "verified_on": timezone.localdate(),
+        **fields,
+    }
+    return services.add_certification(org, owner_of(org), partner or make_partner(org), **values)
 
 
 def make_template(org, partner_type="foreign_manufacturer", entity_type=None):

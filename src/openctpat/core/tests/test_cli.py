@@ -11,6 +11,8 @@ from openctpat.cli import main
 from openctpat.core.models import AuditEntry
 from openctpat.core.permissions import Role
 
+PY = sys.executable
+
 
 @pytest.mark.django_db
 class TestCli:
@@ -126,13 +128,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests of this same run
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run(env, PY, "-m", "django", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -144,66 +140,44 @@ def test_production_refuses_a_weak_secret_key(tmp_path):
         "SECRET_KEY": "short",
         "CTPAT_DATA_DIR": str(tmp_path),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run(env, PY, "-m", "django", "check")
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+UNSET = "DJANGO_SETTINGS_MODULE SECRET_KEY CTPAT_AUDIT_KEY DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def _without_settings(tmp_path, **extra) -> dict:
     """The environment of a server or shell that was given no settings module and no keys."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "DJANGO_SETTINGS_MODULE",
-            "SECRET_KEY",
-            "CTPAT_AUDIT_KEY",
-            "DATABASE_URL",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        )
-    }
+    env = {k: v for k, v in os.environ.items() if k not in UNSET.split()}
     return {**env, "CTPAT_DATA_DIR": str(tmp_path), **extra}
 
 
-def _run(env, *args):
-    return subprocess.run(
-        [sys.executable, *args], env=env, capture_output=True, text=True, check=False
-    )
+def _run(env, *command):
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
 @pytest.mark.parametrize("entry_point", ["openctpat.wsgi", "openctpat.asgi"])
 def test_a_server_without_settings_runs_production_and_needs_keys(tmp_path, entry_point):
-    refused = _run(_without_settings(tmp_path), "-c", f"import {entry_point}")
+    refused = _run(_without_settings(tmp_path), PY, "-c", f"import {entry_point}")
     assert refused.returncode != 0 and "Set SECRET_KEY" in refused.stderr
-    no_audit_key = _run(
-        _without_settings(tmp_path, SECRET_KEY=secrets.token_urlsafe(64)),
-        "-c",
-        f"import {entry_point}",
-    )
+    env = _without_settings(tmp_path, SECRET_KEY=secrets.token_urlsafe(64))
+    no_audit_key = _run(env, PY, "-c", f"import {entry_point}")
     assert no_audit_key.returncode != 0 and "CTPAT_AUDIT_KEY" in no_audit_key.stderr
     keys = {"SECRET_KEY": secrets.token_urlsafe(64), "CTPAT_AUDIT_KEY": secrets.token_urlsafe(48)}
     code = (
         f"import {entry_point}; from django.conf import settings; "
         "print(settings.SETTINGS_MODULE, settings.SESSION_COOKIE_SECURE)"
     )
-    started = _run(_without_settings(tmp_path, **keys), "-c", code)
+    started = _run(_without_settings(tmp_path, **keys), PY, "-c", code)
     assert started.returncode == 0, started.stderr
     assert started.stdout.split() == ["openctpat.settings.production", "True"]
 
 
 def test_production_refuses_the_secret_key_as_audit_key(tmp_path):
     key = secrets.token_urlsafe(64)
-    result = _run(
-        _without_settings(tmp_path, SECRET_KEY=key, CTPAT_AUDIT_KEY=key),
-        "-c",
-        "import openctpat.wsgi",
-    )
+    env = _without_settings(tmp_path, SECRET_KEY=key, CTPAT_AUDIT_KEY=key)
+    result = _run(env, PY, "-c", "import openctpat.wsgi")
     assert result.returncode != 0 and "different from SECRET_KEY" in result.stderr
 
 
@@ -211,28 +185,13 @@ def test_ctpat_runs_production_except_the_demo(tmp_path):
     from openctpat import cli
 
     assert cli.settings_module("demo") == "openctpat.settings.dev"
-    for command in (
-        "serve",
-        "migrate",
-        "verify-audit",
-        "audit",
-        "reminders",
-        "manage",
-        "createorg",
-    ):
+    commands = ("serve", "migrate", "verify-audit", "audit", "reminders", "manage", "createorg")
+    for command in commands:
         assert cli.settings_module(command) == "openctpat.settings.production"
-    ctpat = [str(Path(sys.executable).with_name("ctpat"))]
-    result = subprocess.run(
-        [*ctpat, "verify-audit"],
-        env=_without_settings(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = _without_settings(tmp_path)
+    result = _run(env, str(Path(PY).with_name("ctpat")), "verify-audit")
     assert result.returncode == 1 and result.stderr.startswith("ctpat: Set SECRET_KEY")
-    manage = _run(
-        _without_settings(tmp_path), str(Path(__file__).parents[4] / "manage.py"), "check"
-    )
+    manage = _run(env, PY, str(Path(__file__).parents[4] / "manage.py"), "check")
     assert manage.returncode != 0 and "Set SECRET_KEY" in manage.stderr
 
 

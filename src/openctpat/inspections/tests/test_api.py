@@ -13,12 +13,12 @@ from openctpat.testing.api import ApiClient, APIResourceTests, session_api
 from openctpat.testing.inspections import (
     make_applied_seal,
     make_batch,
-    make_corrective_action,
     make_incident,
     make_inspection,
     make_seal,
     make_seal_audit,
     make_template,
+    vvtt_body,
 )
 from openctpat.testing.profiles import make_site
 
@@ -226,17 +226,7 @@ def test_vvtt_mismatch_opens_an_incident(org_a):
     client = owner_api(org_a)
     seal = make_applied_seal(org_a)
     site = make_site(org_a)
-    response = client.post(
-        f"{API}/seal-verifications",
-        {
-            "site_id": site.pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": "TB999999",
-            "view_ok": True,
-            "tug_ok": True,
-            "twist_ok": True,
-        },
-    )
+    response = client.post(f"{API}/seal-verifications", vvtt_body(site, seal, "TB999999"))
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["verification"]["passed"] is False
@@ -246,34 +236,15 @@ def test_vvtt_mismatch_opens_an_incident(org_a):
     assert incident["cbp_reportable"] and incident["cbp_report_due_at"]
     detail = client.get(f"{API}/seals/{seal.pk}").json()
     assert detail["state"] == "verified" and len(detail["verifications"]) == 1
-    again = client.post(
-        f"{API}/seal-verifications",
-        {
-            "site_id": site.pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": seal.number,
-            "view_ok": "yes",
-            "tug_ok": True,
-            "twist_ok": True,
-        },
-    )
+    again = client.post(f"{API}/seal-verifications", vvtt_body(site, seal, view_ok="yes"))
     assert again.status_code == 422
 
 
 def test_vvtt_pass_opens_no_incident(org_a):
     client = owner_api(org_a)
     seal = make_applied_seal(org_a)
-    response = client.post(
-        f"{API}/seal-verifications",
-        {
-            "site_id": make_site(org_a).pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": seal.number.lower(),
-            "view_ok": True,
-            "tug_ok": True,
-            "twist_ok": True,
-        },
-    )
+    body = vvtt_body(make_site(org_a), seal, seal.number.lower())
+    response = client.post(f"{API}/seal-verifications", body)
     assert response.status_code == 201, response.content
     assert response.json()["incident_id"] is None
     assert response.json()["verification"]["passed"] is True
@@ -305,40 +276,17 @@ def test_seal_batch_detail_counts_and_overlap(org_a):
     batch = make_batch(org_a, first=1000, size=4)
     detail = client.get(f"{API}/seal-batches/{batch.pk}").json()
     assert detail["state_counts"] == {"in_stock": 4} and detail["size"] == 4
-    overlap = client.post(
-        f"{API}/seal-batches",
-        {
-            "manufacturer": "X",
-            "prefix": "TB",
-            "first_number": 1002,
-            "last_number": 1010,
-            "received_on": "2026-01-01",
-            "storage_location": "Safe",
-        },
-    )
-    assert overlap.status_code == 409
-    backwards = client.post(
-        f"{API}/seal-batches",
-        {
-            "manufacturer": "X",
-            "first_number": 10,
-            "last_number": 1,
-            "received_on": "2026-01-01",
-            "storage_location": "Safe",
-        },
-    )
+    base = {"manufacturer": "X", "received_on": "2026-01-01", "storage_location": "Safe"}
+
+    def receive(first, last, **extra):
+        return client.post(
+            f"{API}/seal-batches", {**base, "first_number": first, "last_number": last, **extra}
+        )
+
+    assert receive(1002, 1010, prefix="TB").status_code == 409  # overlaps the batch
+    backwards = receive(10, 1)
     assert backwards.status_code == 422 and "last_number" in backwards.json()["error"]["fields"]
-    stringy = client.post(
-        f"{API}/seal-batches",
-        {
-            "manufacturer": "X",
-            "first_number": "1",
-            "last_number": 2,
-            "received_on": "2026-01-01",
-            "storage_location": "Safe",
-        },
-    )
-    assert stringy.status_code == 422
+    assert receive("1", 2).status_code == 422
 
 
 def test_seal_audit_sign_off_is_for_owners(org_a):
@@ -455,11 +403,6 @@ def test_settings(org_a):
     changed = client.patch(f"{API}/inspection-settings", {"cbp_report_hours": 12})
     assert changed.status_code == 200 and changed.json()["cbp_report_hours"] == 12
     assert client.patch(f"{API}/inspection-settings", {"cbp_report_hours": 0}).status_code == 422
-    contributor = ApiClient(token_for(org_a, Role.CONTRIBUTOR))
-    assert contributor.get(f"{API}/inspection-settings").status_code == 200
-    assert (
-        contributor.patch(f"{API}/inspection-settings", {"cbp_report_hours": 6}).status_code == 403
-    )
 
 
 # -- tenancy ---------------------------------------------------------------------------------
@@ -468,26 +411,16 @@ def test_other_organisations_objects_are_404(org_a, org_b):
     inspection = seal.inspection
     point = inspection.points.first()
     incident = make_incident(org_a)
-    action = make_corrective_action(org_a)
     audit = make_seal_audit(org_a)
     template = make_template(org_a, name="Alpha only")
     b = owner_api(org_b)
     site_b = make_site(org_b)
-    for path in (
-        f"/inspections/{inspection.pk}",
-        f"/checklists/{template.pk}",
-        f"/seals/{seal.pk}",
-        f"/seal-batches/{seal.batch_id}",
-        f"/seal-audits/{audit.pk}",
-        f"/incidents/{incident.pk}",
-    ):
-        assert b.get(API + path).status_code == 404, path
+    # Reading the declared resources' objects: the kit's test_api_of_another_organisation_is_404.
     assert b.patch(f"{API}/inspection-points/{point.pk}", {"result": "pass"}).status_code == 404
     assert (
         b.post(f"{API}/seals/{seal.pk}/events", {"event": "lose", "reason": "x"}).status_code == 404
     )
     assert b.post(f"{API}/seal-audits/{audit.pk}/sign-off", {}).status_code == 404
-    assert b.patch(f"{API}/corrective-actions/{action.pk}", {"status": "done"}).status_code == 404
     close = {"root_cause": "x", "closure_note": "y"}
     assert b.post(f"{API}/incidents/{incident.pk}/close", close).status_code == 404
     # Another organisation's ids in a body are not found either.
@@ -496,17 +429,7 @@ def test_other_organisations_objects_are_404(org_a, org_b):
         {"checklist_id": template.pk, "site_id": site_b.pk, "container_number": "CSQU3054383"},
     )
     assert foreign.status_code == 404
-    vvtt = b.post(
-        f"{API}/seal-verifications",
-        {
-            "site_id": site_b.pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": seal.number,
-            "view_ok": True,
-            "tug_ok": True,
-            "twist_ok": True,
-        },
-    )
+    vvtt = b.post(f"{API}/seal-verifications", vvtt_body(site_b, seal))
     assert vvtt.status_code == 422  # no such seal number in B's inventory
     assert b.get(f"{API}/seals", number=seal.number).json()["count"] == 0
     assert Incident.objects.filter(organisation=org_b).count() == 0

@@ -19,7 +19,13 @@ from openctpat.core.permissions import Role
 from openctpat.inspections import exports, services
 from openctpat.inspections.models import Inspection, SealMovement
 from openctpat.testing import owner_of
-from openctpat.testing.inspections import make_applied_seal, make_batch, make_inspection
+from openctpat.testing.inspections import (
+    make_applied_seal,
+    make_batch,
+    make_inspection,
+    sign,
+    vvtt,
+)
 from openctpat.testing.partners import make_partner
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +45,12 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 def inspect(org, when, container, fail_note="", seal=False, **fields):
     """A completed inspection at ``when``: failed at point 2 with a note, or sealed."""
     inspection = make_inspection(org, inspected_at=when, container_number=container, **fields)
-    owner = owner_of(org)
     if fail_note:
         point = inspection.points.get(position=2)
-        services.record_point(org, owner, point, result="fail", note=fail_note)
+        services.record_point(org, owner_of(org), point, result="fail", note=fail_note)
     if seal:
         return make_applied_seal(org, inspection).inspection
-    services.pass_remaining(org, owner, inspection)
-    return services.complete_inspection(org, owner, inspection, signature_name="Ines Inspector")
+    return sign(org, inspection)
 
 
 @pytest.fixture
@@ -152,16 +156,7 @@ def test_the_seal_log_has_each_seal_with_an_event_and_its_events(org_a, org_b, l
     make_applied_seal(org_b)
     owner = owner_of(org_a)
     site = log[0].site
-    services.verify_seal(
-        org_a,
-        owner,
-        site=site,
-        document_seal_number=seal.number,
-        found_seal_number=seal.number,
-        view_ok=True,
-        tug_ok=True,
-        twist_ok=True,
-    )
+    vvtt(org_a, seal, site=site)
     today = timezone.localdate()
     data, name, content_type = exports.seal_log(org_a, today, today, "xlsx")
     assert content_type == XLSX and name.startswith("seal-log-")

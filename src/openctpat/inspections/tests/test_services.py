@@ -31,9 +31,12 @@ from openctpat.testing import add_member, make_user, owner_of
 from openctpat.testing.inspections import (
     make_applied_seal,
     make_batch,
+    make_corrective_action,
     make_incident,
     make_inspection,
     make_template,
+    notify,
+    vvtt,
 )
 from openctpat.testing.profiles import make_site
 from openctpat.testing.risk import make_assessment
@@ -438,25 +441,12 @@ class TestSealLife:
         owner = owner_of(org_a)
         seal = make_applied_seal(org_a)
         site = make_site(org_a)
-        services.verify_seal(
-            org_a,
-            owner,
-            site=site,
-            document_seal_number=seal.number,
-            found_seal_number=seal.number,
-            view_ok=True,
-            tug_ok=True,
-            twist_ok=True,
-        )
+        vvtt(org_a, seal, site=site)
         services.remove_seal(org_a, owner, reload(seal), note="Unloaded", site=site)
         seal.refresh_from_db()
         assert seal.state == SealState.REMOVED and seal.closed_at
-        assert list(seal.movements.values_list("event", flat=True)) == [
-            "issue",
-            "apply",
-            "verify",
-            "remove",
-        ]
+        events = list(seal.movements.values_list("event", flat=True))
+        assert events == ["issue", "apply", "verify", "remove"]
         entries = AuditEntry.objects.for_org(org_a).filter(
             object_type="inspections.seal", object_id=str(seal.pk)
         )
@@ -477,15 +467,15 @@ class TestSealLife:
         with pytest.raises(Conflict, match="cannot be removed"):
             services.remove_seal(org_a, owner, stock)
         with pytest.raises(Conflict, match="not applied to a shipment"):
-            verify(org_a, stock)
+            vvtt(org_a, stock)
         with pytest.raises(Conflict, match="life is over"):
             services.write_off_seal(org_a, owner, voided, "lose", "Gone")
         used = make_applied_seal(org_a)
         with pytest.raises(Conflict, match="already used"):
             services.apply_seal(org_a, owner, used, inspection)
-        verify(org_a, used)
+        vvtt(org_a, used)
         with pytest.raises(Conflict, match="not applied"):
-            verify(org_a, used)  # verified twice
+            vvtt(org_a, used)  # verified twice
         services.remove_seal(org_a, owner, reload(used))
         with pytest.raises(Conflict, match="already used"):
             services.apply_seal(org_a, owner, reload(used), inspection)
@@ -626,25 +616,12 @@ class TestSealLife:
         assert batch.seals.last().number == "ABCDEFGHIJ00999999999999999999"
 
 
-def verify(org, seal, found=None, view_ok=True, tug_ok=True, twist_ok=True, site=None):
-    return services.verify_seal(
-        org,
-        owner_of(org),
-        site=site or make_site(org),
-        document_seal_number=seal.number,
-        found_seal_number=found or seal.number,
-        view_ok=view_ok,
-        tug_ok=tug_ok,
-        twist_ok=twist_ok,
-    )
-
-
 # -- VVTT ------------------------------------------------------------------------------------
 class TestVerify:
     def test_a_pass_verifies_the_seal(self, org_a):
         seal = make_applied_seal(org_a)
         site = make_site(org_a)
-        check, incident = verify(org_a, seal, found=seal.number.lower(), site=site)
+        check, incident = vvtt(org_a, seal, found=seal.number.lower(), site=site)
         assert incident is None and check.passed and check.number_matches
         assert check.site == site and check.verified_by == owner_of(org_a)
         seal.refresh_from_db()
@@ -669,7 +646,7 @@ class TestVerify:
         inspection = make_inspection(org_a, shipment_reference="SHP-900")
         seal = make_applied_seal(org_a, inspection)
         with django_capture_on_commit_callbacks(execute=True):
-            check, incident = verify(org_a, seal, found=found, **steps)
+            check, incident = vvtt(org_a, seal, found=found, **steps)
         assert not check.passed and check.number_matches == (found is None)
         seal.refresh_from_db()
         assert seal.state == SealState.VERIFIED  # the check is recorded
@@ -690,23 +667,14 @@ class TestVerify:
 
     def test_an_unknown_seal_number_is_refused(self, org_a):
         with pytest.raises(ValidationFailed, match="No seal numbered 'ZZ1'"):
-            services.verify_seal(
-                org_a,
-                owner_of(org_a),
-                site=make_site(org_a),
-                document_seal_number="ZZ1",
-                found_seal_number="ZZ1",
-                view_ok=True,
-                tug_ok=True,
-                twist_ok=True,
-            )
+            vvtt(org_a, "ZZ1")
 
     def test_a_seal_of_another_organisation_is_not_found(self, org_a, org_b):
         seal = make_applied_seal(org_b)
         with pytest.raises(ValidationFailed, match="No seal numbered"):
-            verify(org_a, seal)
+            vvtt(org_a, seal)
         with pytest.raises(ValidationFailed, match="No such site"):
-            verify(org_b, seal, site=make_site(org_a))
+            vvtt(org_b, seal, site=make_site(org_a))
         assert reload(seal).state == SealState.APPLIED
 
 
@@ -775,18 +743,13 @@ class TestIncidents:
         assert "CBP" not in message.body
 
     def test_telling_cbp_meets_the_deadline(self, org_a):
-        owner = owner_of(org_a)
         incident = make_incident(org_a, incident_type="seal_discrepancy")
-        services.add_notification(
-            org_a, owner, incident, party="internal", contact="CEO", method="phone"
-        )
+        notify(org_a, incident, party="internal", contact="CEO")
         assert reload(incident).cbp_reported_at is None
         told = timezone.now() - datetime.timedelta(minutes=30)
-        services.add_notification(
+        notify(
             org_a,
-            owner,
             incident,
-            party="cbp",
             contact="Port of Laredo",
             method="email",
             notified_at=told,
@@ -795,27 +758,15 @@ class TestIncidents:
         incident.refresh_from_db()
         assert incident.cbp_reported_at == told and incident.cbp_report_reference == "CBP-123"
         # A second CBP notification does not move the first report.
-        services.add_notification(
-            org_a, owner, incident, party="cbp", contact="SCSS", method="phone", reference="X"
-        )
+        notify(org_a, incident, contact="SCSS", reference="X")
         incident.refresh_from_db()
         assert incident.cbp_reported_at == told and incident.cbp_report_reference == "CBP-123"
         assert incident.notifications.count() == 3
         assert services.incident_counts(org_a)["cbp_due"] == 0
         with pytest.raises(ValidationFailed, match="Choose who"):
-            services.add_notification(
-                org_a, owner, incident, party="press", contact="Daily", method="phone"
-            )
+            notify(org_a, incident, party="press", contact="Daily")
         with pytest.raises(ValidationFailed, match="future"):
-            services.add_notification(
-                org_a,
-                owner,
-                incident,
-                party="cbp",
-                contact="Port",
-                method="phone",
-                notified_at=timezone.now() + datetime.timedelta(days=1),
-            )
+            notify(org_a, incident, notified_at=timezone.now() + datetime.timedelta(days=1))
 
     def test_closing(self, org_a):
         owner = owner_of(org_a)
@@ -823,16 +774,9 @@ class TestIncidents:
         close = {"root_cause": "Seal cut in transit", "closure_note": "Carrier retrained."}
         with pytest.raises(Conflict, match="reported to CBP before it is closed"):
             services.close_incident(org_a, owner, incident, Role.OWNER, **close)
-        services.add_notification(
-            org_a, owner, incident, party="cbp", contact="Port", method="phone"
-        )
-        action = services.add_corrective_action(
-            org_a,
-            owner,
-            incident,
-            title="Retrain the carrier",
-            owner=owner,
-            due_date=timezone.localdate(),
+        notify(org_a, incident)
+        action = make_corrective_action(
+            org_a, incident, title="Retrain the carrier", owner=owner, due_date=timezone.localdate()
         )
         assert reload(incident).status == IncidentStatus.INVESTIGATING
         with pytest.raises(Conflict, match="1 corrective action"):
@@ -853,9 +797,7 @@ class TestIncidents:
         assert incident.root_cause == "Seal cut in transit"
         for attempt in (
             lambda: services.update_incident(org_a, owner, incident, title="Changed"),
-            lambda: services.add_notification(
-                org_a, owner, incident, party="cbp", contact="Port", method="phone"
-            ),
+            lambda: notify(org_a, incident),
             lambda: services.add_corrective_action(org_a, owner, incident, title="More"),
             lambda: services.update_corrective_action(org_a, owner, action, status="open"),
             lambda: services.attach_files(org_a, owner, incident, [photo()]),
@@ -868,7 +810,7 @@ class TestIncidents:
     def test_a_cancelled_action_does_not_hold_the_closure(self, org_a):
         owner = owner_of(org_a)
         incident = make_incident(org_a)
-        action = services.add_corrective_action(org_a, owner, incident, title="Maybe")
+        action = make_corrective_action(org_a, incident, title="Maybe")
         services.update_corrective_action(org_a, owner, action, status="cancelled")
         services.close_incident(
             org_a, owner, incident, Role.OWNER, root_cause="None", closure_note="False alarm"
@@ -885,16 +827,13 @@ class TestIncidents:
         owner = owner_of(org_a)
         incident = make_incident(org_a, title="Seal cut")
         with pytest.raises(ValidationFailed, match="no risk assessment yet") as exc:
-            services.add_corrective_action(
-                org_a, owner, incident, title="Audit the carrier", on_risk_plan=True
-            )
+            make_corrective_action(org_a, incident, title="Audit the carrier", on_risk_plan=True)
         assert list(exc.value.field_errors) == ["on_risk_plan"]
         make_assessment(org_a, assessment_date=timezone.localdate() - datetime.timedelta(days=400))
         latest = make_assessment(org_a, assessment_date=timezone.localdate())
         due = timezone.localdate() + datetime.timedelta(days=20)
-        action = services.add_corrective_action(
+        action = make_corrective_action(
             org_a,
-            owner,
             incident,
             title="Audit the carrier",
             description="Visit the yard.",
@@ -904,11 +843,8 @@ class TestIncidents:
         )
         risk_action = action.risk_action
         assert risk_action.assessment == latest
-        assert (risk_action.title, risk_action.owner, risk_action.due_date) == (
-            "Audit the carrier",
-            owner,
-            due,
-        )
+        made = (risk_action.title, risk_action.owner, risk_action.due_date)
+        assert made == ("Audit the carrier", owner, due)
         assert f"From incident {incident.pk}: Seal cut." in risk_action.description
         services.update_corrective_action(
             org_a, owner, action, status="done", completion_note="Yard visited."
@@ -922,9 +858,7 @@ class TestIncidents:
 
     def test_a_corrective_action_owner_must_be_a_member(self, org_a):
         with pytest.raises(ValidationFailed, match="must be a member"):
-            services.add_corrective_action(
-                org_a, owner_of(org_a), make_incident(org_a), title="X", owner=make_user()
-            )
+            make_corrective_action(org_a, title="X", owner=make_user())
 
     def test_reminders(self, org_a):
         owner = owner_of(org_a)
@@ -933,26 +867,11 @@ class TestIncidents:
         make_batch(org_a, size=2)
         unreported = make_incident(org_a, incident_type="stolen_cargo", title="Trailer stolen")
         reported = make_incident(org_a, incident_type="contraband")
-        services.add_notification(
-            org_a, owner, reported, party="cbp", contact="Port", method="phone"
-        )
-        soon = services.add_corrective_action(
-            org_a,
-            owner,
-            make_incident(org_a),
-            title="Fix the gate",
-            due_date=today + datetime.timedelta(days=3),
-        )
-        services.add_corrective_action(
-            org_a,
-            owner,
-            make_incident(org_a),
-            title="Replace the fence",
-            due_date=today + datetime.timedelta(days=60),
-        )
-        done = services.add_corrective_action(
-            org_a, owner, make_incident(org_a), title="Done already", due_date=today
-        )
+        notify(org_a, reported)
+        day = datetime.timedelta(days=1)
+        soon = make_corrective_action(org_a, title="Fix the gate", due_date=today + 3 * day)
+        make_corrective_action(org_a, title="Replace the fence", due_date=today + 60 * day)
+        done = make_corrective_action(org_a, title="Done already", due_date=today)
         services.update_corrective_action(org_a, owner, done, status="done")
         due = reminders.due_reminders(org_a, today)
         assert [(d.kind, d.object_id) for d in due] == [

@@ -6,7 +6,12 @@ from openctpat.core.permissions import Role
 from openctpat.inspections import services
 from openctpat.inspections.models import Incident, Seal, SealAudit, SealBatch
 from openctpat.testing import add_member, owner_of
-from openctpat.testing.inspections import make_applied_seal, make_batch, make_seal_audit
+from openctpat.testing.inspections import (
+    make_applied_seal,
+    make_batch,
+    make_seal_audit,
+    vvtt_body,
+)
 from openctpat.testing.profiles import make_site
 
 pytestmark = pytest.mark.django_db
@@ -182,18 +187,8 @@ def test_vvtt_mismatch_opens_an_incident_and_lands_on_it(org_a, login):
     seal = make_applied_seal(org_a)
     site = make_site(org_a)
     client = login(org_a)
-    response = client.post(
-        "/inspections/seals/verify/",
-        {
-            "site": site.pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": "XX999",
-            "view_ok": "on",
-            "tug_ok": "on",
-            "twist_ok": "on",
-        },
-        follow=True,
-    )
+    body = vvtt_body(site, seal, "XX999", form=True)
+    response = client.post("/inspections/seals/verify/", body, follow=True)
     incident = Incident.objects.for_org(org_a).get()
     assert response.redirect_chain[-1][0] == f"/inspections/incidents/{incident.pk}/"
     page = response.content.decode()
@@ -207,18 +202,8 @@ def test_vvtt_pass_shows_on_the_seal_page(org_a, login):
     assert (
         seal.number in client.get(f"/inspections/seals/verify/?seal={seal.number}").content.decode()
     )
-    response = client.post(
-        "/inspections/seals/verify/",
-        {
-            "site": make_site(org_a).pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": seal.number.lower(),
-            "view_ok": "on",
-            "tug_ok": "on",
-            "twist_ok": "on",
-        },
-        follow=True,
-    )
+    body = vvtt_body(make_site(org_a), seal, seal.number.lower(), form=True)
+    response = client.post("/inspections/seals/verify/", body, follow=True)
     assert response.redirect_chain[-1][0] == f"/inspections/seals/{seal.pk}/"
     assert "VVTT passed" in response.content.decode() and not Incident.objects.exists()
     seal.refresh_from_db()
@@ -228,29 +213,15 @@ def test_vvtt_pass_shows_on_the_seal_page(org_a, login):
 def test_vvtt_bad_input_is_a_form_error(org_a, org_b, login):
     seal = make_applied_seal(org_a)
     client = login(org_a)
-    unknown = client.post(
-        "/inspections/seals/verify/",
-        {"site": make_site(org_a).pk, "document_seal_number": "NOPE", "found_seal_number": "NOPE"},
-    )
+
+    def verify(site, seal):
+        return client.post("/inspections/seals/verify/", vvtt_body(site, seal, form=True))
+
+    unknown = verify(make_site(org_a), "NOPE")
     assert unknown.status_code == 200 and b"No seal numbered" in unknown.content
-    foreign_site = client.post(
-        "/inspections/seals/verify/",
-        {
-            "site": make_site(org_b).pk,
-            "document_seal_number": seal.number,
-            "found_seal_number": seal.number,
-        },
-    )
+    foreign_site = verify(make_site(org_b), seal)
     assert foreign_site.status_code == 200 and b"Select a valid choice" in foreign_site.content
-    in_stock = make_batch(org_a, size=1).seals.get()
-    not_applied = client.post(
-        "/inspections/seals/verify/",
-        {
-            "site": make_site(org_a).pk,
-            "document_seal_number": in_stock.number,
-            "found_seal_number": in_stock.number,
-        },
-    )
+    not_applied = verify(make_site(org_a), make_batch(org_a, size=1).seals.get())
     assert b"only an applied seal is verified" in not_applied.content
 
 

@@ -21,6 +21,7 @@ from openctpat.testing import owner_of
 from openctpat.testing.partners import (
     SMALL_CSV,
     answer_all,
+    make_certification,
     make_import,
     make_partner,
     make_submitted,
@@ -97,37 +98,18 @@ def test_delete_is_refused_once_questionnaires_exist(org_a):
 # -- certifications and tiers ----------------------------------------------------------------
 def test_an_mra_certification_takes_the_program_name_from_the_reference_list(org_a):
     p = make_partner(org_a, country="MX")
-    cert = services.add_certification(
-        org_a,
-        owner_of(org_a),
-        p,
-        program="mra",
-        country="MX",
-        reference="OEA-1",
-        status="certified",
-        verified_on=timezone.localdate(),
-    )
+    cert = make_certification(org_a, p, program="mra", country="MX", reference="OEA-1")
     assert "NEEC" in cert.program_name or "OEA" in cert.program_name
     assert cert.reverify_due == timezone.localdate() + datetime.timedelta(days=365)
     with pytest.raises(ValidationFailed) as err:
-        services.add_certification(
-            org_a, owner_of(org_a), p, program="mra", country="CN", status="certified"
-        )
+        make_certification(org_a, p, program="mra", country="CN", reference="", verified_on=None)
     assert "country" in err.value.field_errors
 
 
 def test_a_verified_ctpat_certification_lowers_the_tier(org_a):
     p = make_partner(org_a, country="CA", services=["customs_brokerage"])
     before = p.risk_score
-    services.add_certification(
-        org_a,
-        owner_of(org_a),
-        p,
-        program="ctpat",
-        reference="SVI-9",
-        status="certified",
-        verified_on=timezone.localdate(),
-    )
+    make_certification(org_a, p, reference="SVI-9")
     p.refresh_from_db()
     assert p.risk_score < before
     cert_reason = next(r for r in p.tier_reasons if r["factor"] == "certification")
@@ -395,13 +377,8 @@ def test_reminders_cover_reverification_reassessment_and_questionnaires(org_a):
     q.due_date = timezone.localdate() + datetime.timedelta(days=3)
     q.save()
     p = make_partner(org_a)
-    services.add_certification(
-        org_a,
-        owner_of(org_a),
-        p,
-        program="ctpat",
-        status="certified",
-        verified_on=timezone.localdate() - datetime.timedelta(days=350),
+    make_certification(
+        org_a, p, reference="", verified_on=timezone.localdate() - datetime.timedelta(days=350)
     )
     due = {d.kind: d for d in due_reminders(org_a, timezone.localdate())}
     assert due["partner_questionnaire"].recipients == ["li.wei@supplier.test"]
