@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from openctpat.core.routes import urls_of
+
 from . import resources, views
 
 app_name = "accounts"
-
+# Django's sign-in and password views are classes; every other page declares its route.
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.logout_view, name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
@@ -20,18 +21,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("security/", views.security, name="security"),
-    path("two-factor/setup/", views.mfa_setup, name="mfa_setup"),
-    path("two-factor/verify/", views.mfa_verify, name="mfa_verify"),
-    path("two-factor/disable/", views.mfa_disable, name="mfa_disable"),
-    path("no-organisation/", views.no_organisation, name="no_organisation"),
-    path("switch/", views.switch_organisation, name="switch_organisation"),
-    path("organisation/", views.organisation_settings, name="organisation"),
-    path("members/", views.members, name="members"),
-    path("members/<int:pk>/role/", views.member_role, name="member_role"),
-    *resources.members.urlpatterns(),
-    *resources.invitations.urlpatterns(),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("tokens/", views.tokens, name="tokens"),
-    *resources.tokens.urlpatterns(),
+    *urls_of(app_name, resources, views),
 ]

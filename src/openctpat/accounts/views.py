@@ -17,6 +17,7 @@ from openctpat.core.errors import DomainError
 from openctpat.core.pages import safe_next, show_stale_edit
 from openctpat.core.permissions import Perm, Role, org_view
 from openctpat.core.resources import PAGE_SIZE
+from openctpat.core.routes import route
 from openctpat.core.throttle import Throttle
 
 from . import mfa, resources, services
@@ -39,6 +40,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@route("logout/", "logout")
 @require_POST
 def logout_view(request):
     auth_logout(request)
@@ -46,6 +48,7 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+@route("no-organisation/")
 @login_required
 def no_organisation(request):
     if request.org is not None:
@@ -53,6 +56,7 @@ def no_organisation(request):
     return render(request, "accounts/no_organisation.html")
 
 
+@route("switch/")
 @login_required
 @require_POST
 def switch_organisation(request):
@@ -69,6 +73,7 @@ def switch_organisation(request):
     return redirect("home:home")
 
 
+@route("organisation/", "organisation")
 @org_view(Perm.VIEW)
 def organisation_settings(request):
     org = request.org
@@ -99,6 +104,7 @@ def organisation_settings(request):
     )
 
 
+@route("members/")
 @org_view(Perm.VIEW)
 def members(request):
     org = request.org
@@ -137,6 +143,7 @@ def members(request):
     )
 
 
+@route("members/<int:pk>/role/")
 @org_view(Perm.MANAGE_MEMBERS)
 @require_POST
 def member_role(request, pk):
@@ -158,6 +165,7 @@ def member_role(request, pk):
     return redirect("accounts:members")
 
 
+@route("invitations/<str:token>/")
 def invitation_accept(request, token):
     try:
         invitation = services.find_invitation(token)
@@ -200,6 +208,7 @@ def invitation_accept(request, token):
     )
 
 
+@route("tokens/")
 @org_view(Perm.MANAGE_TOKENS)
 def tokens(request):
     org = request.org
@@ -225,6 +234,7 @@ def tokens(request):
     )
 
 
+@route("security/")
 @login_required
 def security(request):
     return render(
@@ -238,6 +248,7 @@ def security(request):
     )
 
 
+@route("two-factor/setup/")
 @login_required
 def mfa_setup(request):
     if mfa.confirmed_devices(request.user):
@@ -258,6 +269,7 @@ def mfa_setup(request):
     )
 
 
+@route("two-factor/verify/")
 @login_required
 def mfa_verify(request):
     if not mfa.confirmed_devices(request.user) or request.user.is_verified():
@@ -272,6 +284,7 @@ def mfa_verify(request):
     )
 
 
+@route("two-factor/disable/")
 @login_required
 @require_POST
 def mfa_disable(request):

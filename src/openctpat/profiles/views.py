@@ -11,6 +11,7 @@ from openctpat.core.downloads import PDF, XLSX, attachment
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import get_for_org, require_change, safe_next, submit
 from openctpat.core.permissions import Perm, org_view
+from openctpat.core.routes import route
 
 from . import exports, resources, services
 from .api import evidence_file_response, exports_filename
@@ -43,6 +44,7 @@ def _query_without_page(request) -> str:
 
 
 # -- profiles --------------------------------------------------------------------------------
+@route("<int:pk>/", "profile")
 @org_view(Perm.VIEW)
 def profile_detail(request, pk):
     profile = _profile(request, pk)
@@ -89,6 +91,7 @@ def profile_detail(request, pk):
     return render(request, template, context)
 
 
+@route("<int:pk>/gaps/", "gaps")
 @org_view(Perm.VIEW)
 def gap_list(request, pk):
     profile = _profile(request, pk)
@@ -116,6 +119,7 @@ def gap_list(request, pk):
     return render(request, "profiles/gaps.html", context)
 
 
+@route("<int:pk>/export.pdf")
 @org_view(Perm.VIEW)
 def export_pdf(request, pk):
     profile = _profile(request, pk)
@@ -123,6 +127,7 @@ def export_pdf(request, pk):
     return attachment(pdf, exports_filename(profile, "pdf"), PDF)
 
 
+@route("<int:pk>/export.xlsx")
 @org_view(Perm.VIEW)
 def export_xlsx(request, pk):
     profile = _profile(request, pk)
@@ -130,6 +135,7 @@ def export_xlsx(request, pk):
     return attachment(xlsx, exports_filename(profile, "xlsx"), XLSX)
 
 
+@route("<int:pk>/import/")
 @require_POST
 @org_view(Perm.CHANGE)
 def import_xlsx(request, pk):
@@ -153,6 +159,7 @@ def import_xlsx(request, pk):
     return redirect("profiles:profile", pk=pk)
 
 
+@route("<int:pk>/migrate/")
 @require_POST
 @org_view(Perm.CHANGE)
 def migrate(request, pk):
@@ -174,6 +181,7 @@ def _answer(request, pk) -> Answer:
     return get_for_org(request, Answer, pk, "criterion__criteria_set", "profile__site", "owner")
 
 
+@route("answers/<int:pk>/evidence/")
 @require_POST
 @org_view(Perm.CHANGE)
 def answer_link(request, pk):
@@ -198,6 +206,7 @@ def answer_link(request, pk):
     return redirect("profiles:answer", pk=pk)
 
 
+@route("answers/<int:pk>/evidence/<int:document_pk>/unlink/")
 @require_POST
 @org_view(Perm.CHANGE)
 def answer_unlink(request, pk, document_pk):
@@ -208,6 +217,7 @@ def answer_unlink(request, pk, document_pk):
     return redirect("profiles:answer", pk=pk)
 
 
+@route("answers/<int:pk>/comments/")
 @require_POST
 @org_view(Perm.CHANGE)
 def answer_comment(request, pk):
@@ -221,6 +231,7 @@ def answer_comment(request, pk):
 
 
 # -- evidence library ------------------------------------------------------------------------
+@route("evidence/<int:pk>/", "evidence")
 @org_view(Perm.VIEW)
 def evidence_detail(request, pk):
     document = get_for_org(request, EvidenceDocument, pk, "current")
@@ -262,6 +273,7 @@ def evidence_detail(request, pk):
     return render(request, "profiles/evidence_detail.html", context)
 
 
+@route("evidence/<int:pk>/v/<int:number>/file", "evidence_file")
 @org_view(Perm.VIEW_EVIDENCE)
 def evidence_download(request, pk, number):
     document = get_for_org(request, EvidenceDocument, pk)
@@ -270,6 +282,7 @@ def evidence_download(request, pk, number):
 
 
 # -- annual review ---------------------------------------------------------------------------
+@route("<int:pk>/review/")
 @org_view(Perm.VIEW)
 def review(request, pk):
     profile = _profile(request, pk)
@@ -290,6 +303,7 @@ def review(request, pk):
     return render(request, "profiles/review.html", context)
 
 
+@route("<int:pk>/review/action/")
 @require_POST
 @org_view(Perm.CHANGE)
 def review_action(request, pk):
