@@ -51,11 +51,11 @@ def make_vulnerability(org):
     return node.vulnerabilities.first()
 
 
-def make_action(org, assessment=None):
+def make_action(org, assessment=None, **fields):
+    """An action on a party of a new lane (of ``assessment``, or of a new one)."""
     node = make_node(org, lane=make_lane(org, assessment) if assessment else None)
-    return services.create_action(
-        org, owner_of(org), node.lane.assessment, title="Audit the supplier", node=node
-    )
+    values = {"title": "Audit the supplier", "node": node, **fields}
+    return services.create_action(org, owner_of(org), node.lane.assessment, **values)
 
 
 def make_reference_set(org):

@@ -109,9 +109,7 @@ def test_matrix_api_validates(org_a):
     bad = client.patch("/api/v1/risk/matrix", {"high_from": 50})
     assert bad.status_code == 422
     ok = client.patch("/api/v1/risk/matrix", {"use_impact": True, "high_from": 18})
-    assert ok.json()["use_impact"] is True
-    viewer = ApiClient(token_for(org_a, Role.VIEWER))
-    assert viewer.patch("/api/v1/risk/matrix", {"high_from": 7}).status_code == 403
+    assert ok.json()["use_impact"] is True  # who may save it: tests/test_settings_pattern.py
 
 
 def test_lanes_of_a_signed_off_assessment_cannot_change(org_a):

@@ -154,22 +154,16 @@ def test_icons_per_type_and_mode():
     nodes = [DiagramNode(t, t, "CN") for t in NODE_TYPES if t != "carrier_leg"]
     nodes += [DiagramNode(m, "carrier_leg", "CN", mode=m) for m in MODES]
     root = parse(lane_svg("Lane", nodes))
-    icons = [g.get("data-icon") for g in node_groups(root)]
-    assert icons == [
-        "factory",  # supplier
-        "factory",  # manufacturer
-        "boxes",  # consolidator
-        "anchor",  # origin_port
-        "anchor",  # transshipment
-        "anchor",  # destination_port
-        "document",  # customs_broker
-        "warehouse",
-        "generic",  # other
-        "ship",
-        "plane",
-        "train",
-        "truck",
-    ]
+    icons = {n.label: g.get("data-icon") for n, g in zip(nodes, node_groups(root), strict=True)}
+    assert icons == {
+        **dict.fromkeys(("supplier", "manufacturer"), "factory"),
+        "consolidator": "boxes",
+        **dict.fromkeys(("origin_port", "transshipment", "destination_port"), "anchor"),
+        "customs_broker": "document",
+        "warehouse": "warehouse",
+        "other": "generic",
+        **{"sea": "ship", "air": "plane", "rail": "train", "highway": "truck"},
+    }
     # Icons are drawn with primitives only: no text inside an icon group.
     for g in root.iter(f"{SVG_NS}g"):
         if g.get("class") == "icon":
@@ -208,22 +202,21 @@ def test_risk_sets_border_colour():
     assert "High risk" in texts(root)
 
 
-def test_long_labels_are_truncated_to_two_lines():
-    long_label = "Guangdong Provincial Consolidated Export Logistics Holding Group Company Limited"
-    root = parse(lane_svg("Lane", [DiagramNode(long_label, "consolidator", "CN")]))
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Guangdong Provincial Consolidated Export Logistics Holding Group Company Limited",
+        "W" * 200,  # unbroken
+        "深圳明亮玩具有限公司" * 10,  # wide
+        "x" * 5000,
+    ],
+)
+def test_long_labels_are_truncated_to_two_lines(label):
+    root = parse(lane_svg("Lane", [DiagramNode(label, "consolidator", "CN")]))
     lines = texts(root, "label")
-    assert len(lines) == 2
-    assert lines[-1].endswith("…")
+    assert len(lines) == 2 and lines[-1].endswith("…")
     assert all(len(line) <= 28 for line in lines)
-    assert long_label not in texts(root)
-
-
-def test_unbroken_and_wide_labels_are_truncated():
-    for label in ["W" * 200, "深圳明亮玩具有限公司" * 10, "x" * 5000]:
-        lines = texts(parse(lane_svg("Lane", [DiagramNode(label, "supplier", "CN")])), "label")
-        assert len(lines) == 2
-        assert lines[-1].endswith("…")
-        assert all(len(line) <= 28 for line in lines)
+    assert label not in texts(root)
 
 
 def test_short_label_is_kept_whole():

@@ -11,9 +11,19 @@ from openctpat.risk import services
 from openctpat.risk.models import ActionStatus, ReferenceSet
 from openctpat.testing import add_member, owner_of
 from openctpat.testing.profiles import make_profile, make_site
-from openctpat.testing.risk import INDICATORS_CSV, make_assessment, make_lane, make_node
+from openctpat.testing.risk import (
+    INDICATORS_CSV,
+    make_action,
+    make_assessment,
+    make_lane,
+    make_node,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def upload(text: str, name: str = "upload.csv"):
+    return SimpleUploadedFile(name, text.encode())
 
 
 def rate_everything(org, assessment, rating="Medium"):
@@ -49,8 +59,7 @@ def test_mapping_a_lane_creates_threat_and_vulnerability_rows_with_suggestions(o
 
 
 def test_an_organisations_newer_reference_file_is_used_for_new_assessments(org_a, org_b):
-    upload = SimpleUploadedFile("mine.csv", INDICATORS_CSV.encode())
-    mine = services.import_indicators(org_a, owner_of(org_a), upload)
+    mine = services.import_indicators(org_a, owner_of(org_a), upload(INDICATORS_CSV))
     assert services.current_reference_set(org_a) == mine
     assert services.current_reference_set(org_b).organisation is None
     node = make_node(org_a, country="MX")
@@ -61,9 +70,7 @@ def test_an_organisations_newer_reference_file_is_used_for_new_assessments(org_a
 def test_bad_reference_import_saves_nothing(org_a):
     bad = INDICATORS_CSV + "XX,terrorism,High,x,s,https://a.test,2026-01\n"
     with pytest.raises(ValidationFailed) as refused:
-        services.import_indicators(
-            org_a, owner_of(org_a), SimpleUploadedFile("b.csv", bad.encode())
-        )
+        services.import_indicators(org_a, owner_of(org_a), upload(bad))
     assert refused.value.field_errors["rows"][0].startswith("Row 3:")
     assert not ReferenceSet.objects.filter(organisation=org_a).exists()
 
@@ -188,9 +195,7 @@ def test_lane_csv_import_all_or_nothing(org_a):
         "Asia sea,3,warehouse,,Newark DC,US,storage,Newark DC,\n"
         "Mexico road,,manufacturer,,Acme MX,MX,stuffing,,\n"
     )
-    result = services.import_lanes_csv(
-        org_a, owner_of(org_a), assessment, SimpleUploadedFile("l.csv", good.encode())
-    )
+    result = services.import_lanes_csv(org_a, owner_of(org_a), assessment, upload(good))
     assert result == {"lanes_created": 2, "nodes_created": 4}
     asia = assessment.lanes.get(name="Asia sea")
     assert [n.name for n in asia.nodes.all()] == ["Bright Toys", "Star Line", "Newark DC"]
@@ -205,37 +210,18 @@ def test_lane_csv_import_all_or_nothing(org_a):
         "Europe,5,supplier,,Bad activity,DE,juggling\n"
     )
     with pytest.raises(ValidationFailed) as refused:
-        services.import_lanes_csv(
-            org_a, owner_of(org_a), assessment, SimpleUploadedFile("b.csv", bad.encode())
-        )
+        services.import_lanes_csv(org_a, owner_of(org_a), assessment, upload(bad))
     rows = refused.value.field_errors["rows"]
     assert [r.split(":")[0] for r in rows] == ["Row 3", "Row 4", "Row 5", "Row 6", "Row 7"]
     assert not assessment.lanes.filter(name="Europe").exists()
     with pytest.raises(ValidationFailed, match="missing columns"):
-        services.import_lanes_csv(
-            org_a, owner_of(org_a), assessment, SimpleUploadedFile("c.csv", b"lane,name\nA,B\n")
-        )
+        services.import_lanes_csv(org_a, owner_of(org_a), assessment, upload("lane,name\nA,B\n"))
 
 
 def test_overdue_actions(org_a):
-    node = make_node(org_a)
-    owner = owner_of(org_a)
-    late = services.create_action(
-        org_a,
-        owner,
-        node.lane.assessment,
-        title="Late",
-        due_date=datetime.date(2020, 1, 1),
-        owner=owner,
-    )
-    services.create_action(
-        org_a,
-        owner,
-        node.lane.assessment,
-        title="Closed",
-        due_date=datetime.date(2020, 1, 1),
-        status=ActionStatus.DONE,
-    )
+    assessment, due = make_assessment(org_a), datetime.date(2020, 1, 1)
+    late = make_action(org_a, assessment, title="Late", due_date=due, owner=owner_of(org_a))
+    make_action(org_a, assessment, title="Closed", due_date=due, status=ActionStatus.DONE)
     assert list(services.overdue_actions(org_a)) == [late]
 
 
@@ -244,13 +230,8 @@ def test_due_and_overdue_actions_are_reminded(org_a):
 
     from openctpat.profiles.reminders import send_reminders
 
-    node = make_node(org_a)
-    owner = owner_of(org_a)
-    services.create_action(
-        org_a, owner, node.lane.assessment, title="Fix seals", due_date=datetime.date(2026, 11, 1)
-    )
+    make_action(org_a, title="Fix seals", due_date=datetime.date(2026, 11, 1))
     assert send_reminders(datetime.date(2026, 11, 23)) == 1
-    assert (
-        "'Fix seals'" in mail.outbox[0].body and "overdue since 2026-11-01" in mail.outbox[0].body
-    )
+    body = mail.outbox[0].body
+    assert "'Fix seals'" in body and "overdue since 2026-11-01" in body
     assert send_reminders(datetime.date(2026, 11, 23)) == 0

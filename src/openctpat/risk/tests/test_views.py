@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openctpat.core.permissions import Role
 from openctpat.risk.models import Assessment
-from openctpat.testing.risk import make_assessment, make_node
+from openctpat.testing.risk import LANE_HEADER, make_assessment, make_node
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_read_only_roles_see_every_step_but_change_nothing(login, org_a, role):
         assert b'<form method="post" action="/risk/threats/' not in page.content
     assert client.post(f"/risk/threats/{threat.pk}/rate/", {"rating": "High"}).status_code == 403
     assert client.post(f"/risk/{assessment.pk}/lanes/", {"name": "X"}).status_code == 403
-    assert client.post("/risk/", {"title": "X", "assessment_date": "2026-01-01"}).status_code == 403
+    # Starting an assessment: the kit's TestAssessments.test_page_create_by_role.
     threat.refresh_from_db()
     assert threat.rating == ""
 
@@ -46,11 +46,7 @@ def test_threat_override_without_reason_shows_the_error(login, org_a):
 
 def test_bad_lane_csv_shows_every_bad_row(login, org_a):
     assessment = make_assessment(org_a)
-    csv = (
-        "lane,position,node_type,mode,name,country,activities\n"
-        "A,1,supplier,,Good,CN,stuffing\n"
-        "A,2,teleporter,,Bad,CN,\n"
-    )
+    csv = LANE_HEADER + "\nA,1,supplier,,Good,CN,stuffing\nA,2,teleporter,,Bad,CN,\n"
     response = login(org_a).post(
         f"/risk/{assessment.pk}/lanes/import/", {"file": SimpleUploadedFile("l.csv", csv.encode())}
     )
@@ -90,17 +86,9 @@ def test_reference_page_imports_and_lists(login, org_a):
 def test_overview_flags_overdue_actions(login, org_a):
     import datetime
 
-    from openctpat.risk import services
-    from openctpat.testing import owner_of
+    from openctpat.testing.risk import make_action
 
-    node = make_node(org_a)
-    services.create_action(
-        org_a,
-        owner_of(org_a),
-        node.lane.assessment,
-        title="Replace the broken fence",
-        due_date=datetime.date(2020, 5, 1),
-    )
+    make_action(org_a, title="Replace the broken fence", due_date=datetime.date(2020, 5, 1))
     page = login(org_a, Role.VIEWER).get("/").content.decode()
     assert "Overdue risk actions" in page and "Replace the broken fence" in page
 
