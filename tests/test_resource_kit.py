@@ -9,13 +9,16 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 
 from openctpat.accounts import resources as accounts
 from openctpat.core.permissions import Role
 from openctpat.profiles import resources
+from openctpat.profiles import services as profile_services
 from openctpat.screening import resources as screening
 from openctpat.testing import make_org, signed_in
 from openctpat.testing.api import ApiClient
+from openctpat.testing.profiles import make_profile
 from openctpat.testing.resources import ResourceTestCase
 
 from .kit import broken
@@ -99,3 +102,20 @@ def test_a_create_takes_what_it_needs_from_the_request_and_answers_its_secret_on
     assert "token" not in client.get(f"/api/v1/tokens/{created['id']}").json()
     client.post("/api/v1/invitations", {"email": "new@example.test", "role": "viewer"})
     assert "http://testserver/accounts/invitations/" in mail.outbox[-1].body
+
+
+def test_a_list_page_shows_the_rows_its_declaration_counts_for_the_page():
+    """``rows(page)`` gives each listed object what its row shows, counted for the page
+    at once (a profile's completeness); a list that declares none gets no "rows"."""
+    org = make_org("Rows Imports LLC")
+    made = [make_profile(org), make_profile(org)]
+    client = signed_in(org)
+    response = client.get(reverse(resources.profiles.pages["list"].name))
+    rows = response.context["rows"]
+    assert [profile for profile, _tally, _window in rows] == list(response.context["page"])
+    assert {profile.pk for profile, _tally, _window in rows} == {p.pk for p in made}
+    for profile, tally, window in rows:
+        assert tally == profile_services.completeness(profile).overall
+        assert window == profile_services.review_window(profile)
+    sites_page = client.get(reverse(resources.sites.pages["list"].name))
+    assert "rows" not in sites_page.context

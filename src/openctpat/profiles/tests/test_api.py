@@ -8,34 +8,13 @@ from django.utils import timezone
 from openctpat.core.models import AuditEntry
 from openctpat.core.permissions import Role
 from openctpat.testing import make_org, owner_of, token_for
-from openctpat.testing.api import ApiClient, APIResourceTests
+from openctpat.testing.api import ApiClient
 from openctpat.testing.profiles import (
-    holding_importer,
     make_document,
     make_profile,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-class TestProfilesAPI(APIResourceTests):
-    path = "/api/v1/profiles"
-    update_payload = {"anniversary_date": "2027-03-01"}
-
-    def make_object(self, org):
-        return make_profile(org)
-
-    def create_payload(self, org):
-        holding_importer(org)
-        return {"entity_type": "importer"}
-
-
-class TestEvidenceAPI(APIResourceTests):
-    path = "/api/v1/evidence"
-    update_payload = {"title": "Seal control procedure", "review_date": "2027-06-30"}
-
-    def make_object(self, org):
-        return make_document(org)
 
 
 def multipart(token, path, data):
@@ -95,10 +74,6 @@ def test_answers_list_patch_and_role_checks(org_a):
     assert "must_override_reason" in refused.json()["error"]["fields"]
     ok = owner.patch(url, {"status": "meets", "narrative": "ISO 17712 H bolt seals."})
     assert ok.status_code == 200 and ok.json()["status"] == "meets"
-    for role in (Role.VIEWER, Role.AUDITOR):
-        client = ApiClient(token_for(org_a, role))
-        assert client.get(url).status_code == 200
-        assert client.patch(url, {"status": "does_not_meet"}).status_code == 403
     contributor = ApiClient(token_for(org_a, Role.CONTRIBUTOR))
     assert contributor.patch(url, {"owner_id": owner_of(make_org()).pk}).status_code == 422
 
