@@ -49,17 +49,24 @@ def _local(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
+def _shows(field, show):
+    """A cell that shows ``field`` of the row through ``show``; it names the field it reads."""
+    cell = lambda r: show(r[field])  # noqa: E731
+    cell.field = field
+    return cell
+
+
 def _at(field):
-    return lambda r: _local(r[field])
+    return _shows(field, _local)
 
 
 def _label(field, choices):
     labels = dict(choices)
-    return lambda r: labels.get(r[field], r[field])
+    return _shows(field, lambda value: labels.get(value, value))
 
 
 def _text(field):
-    return lambda r: r[field] or ""
+    return _shows(field, lambda value: value or "")
 
 
 # Each log's columns: (key, heading, width, what the cell shows: a field of the row as
@@ -123,8 +130,11 @@ INSPECTION_COLUMNS, SEAL_COLUMNS, EVENT_COLUMNS = (
 )
 
 
-def _fields(log) -> list[str]:
-    return [shows for *_, shows in log if isinstance(shows, str)]
+def _fields(log, *, computed=()) -> list[str]:
+    """What ``values()`` fetches for the log: every field its cells read but ``computed``
+    (filled in per row from another query)."""
+    fields = (shows if isinstance(shows, str) else shows.field for *_, shows in log)
+    return [field for field in fields if field not in computed]
 
 
 def _cells(log, rows):
@@ -250,12 +260,9 @@ def inspection_rows(org, start, end):
     inspections = _inspections(org, start, end)
     failed = _failed_points(org, inspections)
     seals = _applied_seals(org, inspections)
-    computed = ("failed", "seals", "inspector_name")
-    fields = [f for f in _fields(INSPECTION_LOG) if f not in computed]
+    fields = _fields(INSPECTION_LOG, computed=("failed", "seals", "inspector_name"))
     rows = inspections.order_by("inspected_at", "id").values(
-        *fields,
-        *("inspected_at", "conveyance_type", "partner__legal_name", "status", "result"),
-        *("signed_at", "inspector__first_name", "inspector__last_name"),
+        *fields, "inspector__first_name", "inspector__last_name"
     )
 
     def completed():
@@ -311,11 +318,8 @@ def seal_rows(org, start, end):
     """The seal log's cells, one dict per seal with an event in the range."""
     seals = _seals(org, start, end)
     checks = _latest_verifications(org, seals)
-    computed = ("verified_site", "vvtt")
-    fields = [f for f in _fields(SEAL_LOG) if f not in computed]
-    rows = seals.order_by("number", "id").values(
-        "id", *fields, "state", "issued_to__email", "issued_at", "applied_at", "closed_at"
-    )
+    fields = _fields(SEAL_LOG, computed=("verified_at", "verified_site", "vvtt"))
+    rows = seals.order_by("number", "id").values("id", *fields)
 
     def completed():
         for r in rows.iterator(chunk_size=CHUNK):
@@ -329,8 +333,7 @@ def seal_rows(org, start, end):
 def event_rows(org, start, end):
     """The seal events' cells, oldest first."""
     events = _movements(org, start, end).order_by("at", "id")
-    fields = ("at", "seal__number", "event", "from_state", "to_state", "by__email", "site__name")
-    return _cells(EVENT_LOG, events.values(*fields, "note").iterator(chunk_size=CHUNK))
+    return _cells(EVENT_LOG, events.values(*_fields(EVENT_LOG)).iterator(chunk_size=CHUNK))
 
 
 def seal_log(org, start, end, fmt, actor=None) -> tuple[bytes, str, str]:
