@@ -184,13 +184,14 @@ seal_audits = Resource(
 
 
 def _counts(request, obj) -> dict:
-    """What the incident list shows above its rows: counts and the CBP reports overdue."""
-    org = request.org
-    return {
-        "now": timezone.now(),
-        "counts": services.incident_counts(org),
-        "overdue": services.overdue_cbp_reports(org).count(),
-    }
+    """What the incident list shows above its rows: counts and the CBP reports overdue (not
+    counted again for the rows alone, which a filter change fetches)."""
+    context = {"now": timezone.now()}
+    if not request.htmx:
+        org = request.org
+        context["counts"] = services.incident_counts(org)
+        context["overdue"] = services.overdue_cbp_reports(org).count()
+    return context
 
 
 incidents = Resource(
