@@ -3,18 +3,14 @@
 from django.db import models
 
 from openctpat.core.ctpat import EntityType
+from openctpat.core.models import choices
 
 from .categories import category_name, focus_area
 
-
-class Requirement(models.TextChoices):
-    MUST = "must", "Must"
-    SHOULD = "should", "Should"
+Requirement = choices("Requirement", must="Must", should="Should")
 
 
-class Coverage(models.TextChoices):
-    COMPLETE = "complete", "Complete"
-    PARTIAL = "partial", "Partial"
+Coverage = choices("Coverage", complete="Complete", partial="Partial")
 
 
 class CriteriaSet(models.Model):

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import sys
 from datetime import UTC
 
 from django.conf import settings
@@ -10,6 +11,13 @@ from django.db import models
 from . import concurrency
 
 GENESIS_HASH = "0" * 64
+
+
+def choices(name, **labels):
+    """A ``TextChoices`` from ``value="Label"`` pairs, each member named by its value in
+    capitals: most choice sets are short value/label tables, and one line reads as one."""
+    members = [(value.upper(), (value, label)) for value, label in labels.items()]
+    return models.TextChoices(name, members, module=sys._getframe(1).f_globals["__name__"])
 
 
 def optional_link(to, on_delete=models.SET_NULL, **options):
@@ -57,11 +65,9 @@ class OrgOwnedModel(models.Model):
         concurrency.mark_locked(self)
 
 
-class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+ActionStatus = choices(
+    "ActionStatus", open="Open", in_progress="In progress", done="Done", cancelled="Cancelled"
+)
 
 
 class TrackedAction(OrgOwnedModel):

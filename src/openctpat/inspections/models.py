@@ -10,6 +10,7 @@ from openctpat.core.models import (
     OrgOwnedModel,
     TrackedAction,
     VersionedTemplate,
+    choices,
     optional_link,
     optional_user,
 )
@@ -19,14 +20,16 @@ from .seal_states import SealEvent, SealState
 USER = settings.AUTH_USER_MODEL
 
 
-class ConveyanceType(models.TextChoices):
-    CONTAINER = "container", "Container / IIT"
-    REEFER = "reefer", "Refrigerated container"
-    TRACTOR_TRAILER = "tractor_trailer", "Tractor and trailer"
-    TRAILER = "trailer", "Trailer"
-    RAIL_CAR = "rail_car", "Rail car"
-    ULD = "uld", "Air ULD"
-    OTHER = "other", "Other"
+ConveyanceType = choices(
+    "ConveyanceType",
+    container="Container / IIT",
+    reefer="Refrigerated container",
+    tractor_trailer="Tractor and trailer",
+    trailer="Trailer",
+    rail_car="Rail car",
+    uld="Air ULD",
+    other="Other",
+)
 
 
 class ChecklistTemplate(VersionedTemplate):
@@ -69,9 +72,7 @@ class ChecklistPoint(AbstractPoint):
         ordering = ["template", "position", "id"]
 
 
-class InspectionStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
+InspectionStatus = choices("InspectionStatus", in_progress="In progress", completed="Completed")
 
 
 class InspectionResult(models.TextChoices):
@@ -285,16 +286,18 @@ class SealAudit(OrgOwnedModel):
         return self.signed_off_at is not None
 
 
-class IncidentType(models.TextChoices):
-    SEAL_DISCREPANCY = "seal_discrepancy", "Seal discrepancy"
-    TAMPERING = "tampering", "Tampering"
-    HIDDEN_COMPARTMENT = "hidden_compartment", "Hidden compartment"
-    CONTRABAND = "contraband", "Contraband found"
-    UNAUTHORISED_ACCESS = "unauthorised_access", "Unauthorised access"
-    CYBER = "cyber", "Cyber incident"
-    STOLEN_CARGO = "stolen_cargo", "Stolen cargo"
-    SUSPICIOUS_ACTIVITY = "suspicious_activity", "Suspicious activity"
-    OTHER = "other", "Other"
+IncidentType = choices(
+    "IncidentType",
+    seal_discrepancy="Seal discrepancy",
+    tampering="Tampering",
+    hidden_compartment="Hidden compartment",
+    contraband="Contraband found",
+    unauthorised_access="Unauthorised access",
+    cyber="Cyber incident",
+    stolen_cargo="Stolen cargo",
+    suspicious_activity="Suspicious activity",
+    other="Other",
+)
 
 
 # MSC 7.23: these are reported to CBP as soon as possible, before the border crossing.
@@ -309,17 +312,12 @@ CBP_REPORTABLE = frozenset(
 )
 
 
-class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+Severity = choices("Severity", low="Low", medium="Medium", high="High", critical="Critical")
 
 
-class IncidentStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    INVESTIGATING = "investigating", "Investigating"
-    CLOSED = "closed", "Closed"
+IncidentStatus = choices(
+    "IncidentStatus", open="Open", investigating="Investigating", closed="Closed"
+)
 
 
 class Incident(OrgOwnedModel):
@@ -358,21 +356,25 @@ class Incident(OrgOwnedModel):
         return self.status == IncidentStatus.CLOSED
 
 
-class NotifiedParty(models.TextChoices):
-    CBP = "cbp", "CBP (port of entry)"
-    SCSS = "scss", "CTPAT SCSS"
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
-    BUSINESS_PARTNER = "business_partner", "Business partner"
-    INTERNAL = "internal", "Internal escalation"
-    OTHER = "other", "Other"
+NotifiedParty = choices(
+    "NotifiedParty",
+    cbp="CBP (port of entry)",
+    scss="CTPAT SCSS",
+    law_enforcement="Law enforcement",
+    business_partner="Business partner",
+    internal="Internal escalation",
+    other="Other",
+)
 
 
-class NotificationMethod(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    PORTAL = "portal", "CTPAT Portal"
-    IN_PERSON = "in_person", "In person"
-    OTHER = "other", "Other"
+NotificationMethod = choices(
+    "NotificationMethod",
+    phone="Phone",
+    email="Email",
+    portal="CTPAT Portal",
+    in_person="In person",
+    other="Other",
+)
 
 
 class IncidentNotification(OrgOwnedModel):

@@ -9,6 +9,7 @@ from openctpat.core.models import (
     OrgOwnedModel,
     TrackedAction,
     VersionedTemplate,
+    choices,
     optional_link,
     optional_user,
 )
@@ -52,17 +53,16 @@ IDENTIFIER_LABELS = {
 }
 
 
-class PartnerStatus(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    TERMINATED = "terminated", "Terminated"
+PartnerStatus = choices(
+    "PartnerStatus",
+    prospect="Prospect",
+    active="Active",
+    suspended="Suspended",
+    terminated="Terminated",
+)
 
 
-class Tier(models.TextChoices):
-    LOW = "Low", "Low"
-    MEDIUM = "Medium", "Medium"
-    HIGH = "High", "High"
+Tier = choices("Tier", Low="Low", Medium="Medium", High="High")
 
 
 class BusinessPartner(OrgOwnedModel):
@@ -136,19 +136,23 @@ class PartnerContact(OrgOwnedModel):
         return f"{self.name} <{self.email}>" if self.email else self.name
 
 
-class CertificationProgram(models.TextChoices):
-    CTPAT = "ctpat", "CTPAT"
-    MRA = "mra", "AEO / MRA program"
-    ISO28000 = "iso28000", "ISO 28000"
-    OTHER = "other", "Other"
+CertificationProgram = choices(
+    "CertificationProgram",
+    ctpat="CTPAT",
+    mra="AEO / MRA program",
+    iso28000="ISO 28000",
+    other="Other",
+)
 
 
-class CertificationStatus(models.TextChoices):
-    CERTIFIED = "certified", "Certified"
-    VALIDATED = "validated", "Certified and validated"
-    SUSPENDED = "suspended", "Suspended"
-    EXPIRED = "expired", "Expired / removed"
-    NOT_VERIFIED = "not_verified", "Claimed, not verified"
+CertificationStatus = choices(
+    "CertificationStatus",
+    certified="Certified",
+    validated="Certified and validated",
+    suspended="Suspended",
+    expired="Expired / removed",
+    not_verified="Claimed, not verified",
+)
 
 
 class Certification(OrgOwnedModel):
@@ -221,12 +225,14 @@ class TemplateQuestion(AbstractQuestion):
         ordering = ["template", "position", "id"]
 
 
-class QuestionnaireStatus(models.TextChoices):
-    SENT = "sent", "Sent"
-    IN_PROGRESS = "in_progress", "Partner is answering"
-    SUBMITTED = "submitted", "Submitted"
-    REVIEWED = "reviewed", "Reviewed"
-    REVOKED = "revoked", "Revoked"
+QuestionnaireStatus = choices(
+    "QuestionnaireStatus",
+    sent="Sent",
+    in_progress="Partner is answering",
+    submitted="Submitted",
+    reviewed="Reviewed",
+    revoked="Revoked",
+)
 
 
 class Questionnaire(OrgOwnedModel):
@@ -332,11 +338,13 @@ class TierSettings(OrgOwnedModel):
         return f"Partner tier settings of {self.organisation_id}"
 
 
-class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", "Uploaded"
-    IMPORTING = "importing", "Importing"
-    COMMITTED = "committed", "Imported"
-    FAILED = "failed", "Stopped"
+ImportStatus = choices(
+    "ImportStatus",
+    uploaded="Uploaded",
+    importing="Importing",
+    committed="Imported",
+    failed="Stopped",
+)
 
 
 class PartnerImport(OrgOwnedModel):

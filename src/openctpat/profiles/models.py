@@ -6,14 +6,11 @@ from django.db import models
 from django.db.models import Q
 
 from openctpat.core.ctpat import EntityType
-from openctpat.core.models import OrgOwnedModel, optional_link, optional_user
+from openctpat.core.models import OrgOwnedModel, choices, optional_link, optional_user
 
-
-class SiteType(models.TextChoices):
-    WAREHOUSE = "warehouse", "Warehouse"
-    FACTORY = "factory", "Factory"
-    OFFICE = "office", "Office"
-    TERMINAL = "terminal", "Terminal"
+SiteType = choices(
+    "SiteType", warehouse="Warehouse", factory="Factory", office="Office", terminal="Terminal"
+)
 
 
 class Site(OrgOwnedModel):
@@ -62,13 +59,15 @@ class SecurityProfile(OrgOwnedModel):
         return f"{label} · {self.site.name}" if self.site_id else label
 
 
-class AnswerStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    MEETS = "meets", "Meets"
-    PARTIALLY_MEETS = "partially_meets", "Partially meets"
-    DOES_NOT_MEET = "does_not_meet", "Does not meet"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+AnswerStatus = choices(
+    "AnswerStatus",
+    not_started="Not started",
+    in_progress="In progress",
+    meets="Meets",
+    partially_meets="Partially meets",
+    does_not_meet="Does not meet",
+    not_applicable="Not applicable",
+)
 
 
 class Answer(OrgOwnedModel):
@@ -159,9 +158,7 @@ class EvidenceVersion(OrgOwnedModel):
         return f"{self.document.title} v{self.number}"
 
 
-class ReviewStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    COMPLETED = "completed", "Completed"
+ReviewStatus = choices("ReviewStatus", open="Open", completed="Completed")
 
 
 class AnnualReview(OrgOwnedModel):
@@ -184,9 +181,7 @@ class AnnualReview(OrgOwnedModel):
         return f"Annual review {self.anniversary_date:%Y} · {self.profile}"
 
 
-class ReviewOutcome(models.TextChoices):
-    AFFIRMED = "affirmed", "Re-affirmed unchanged"
-    UPDATED = "updated", "Updated"
+ReviewOutcome = choices("ReviewOutcome", affirmed="Re-affirmed unchanged", updated="Updated")
 
 
 class ReviewItem(OrgOwnedModel):

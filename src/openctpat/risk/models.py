@@ -6,15 +6,12 @@ from openctpat.core.models import (
     ActionStatus,  # noqa: F401  (re-exported for the app)
     OrgOwnedModel,
     TrackedAction,
+    choices,
     optional_link,
     optional_user,
 )
 
-
-class Rating(models.TextChoices):
-    LOW = "Low", "Low"
-    MEDIUM = "Medium", "Medium"
-    HIGH = "High", "High"
+Rating = choices("Rating", Low="Low", Medium="Medium", High="High")
 
 
 class ThreatCategory(models.TextChoices):
@@ -26,24 +23,22 @@ class ThreatCategory(models.TextChoices):
     POLITICAL_INSTABILITY = "political_instability", "Political instability"
 
 
-class NodeType(models.TextChoices):
-    SUPPLIER = "supplier", "Supplier"
-    MANUFACTURER = "manufacturer", "Foreign manufacturer"
-    CONSOLIDATOR = "consolidator", "Consolidator"
-    ORIGIN_PORT = "origin_port", "Origin port / airport"
-    CARRIER_LEG = "carrier_leg", "Carrier leg"
-    TRANSSHIPMENT = "transshipment", "Transshipment point"
-    DESTINATION_PORT = "destination_port", "U.S. port of entry"
-    CUSTOMS_BROKER = "customs_broker", "Customs broker"
-    WAREHOUSE = "warehouse", "U.S. warehouse / DC"
-    OTHER = "other", "Other"
+NodeType = choices(
+    "NodeType",
+    supplier="Supplier",
+    manufacturer="Foreign manufacturer",
+    consolidator="Consolidator",
+    origin_port="Origin port / airport",
+    carrier_leg="Carrier leg",
+    transshipment="Transshipment point",
+    destination_port="U.S. port of entry",
+    customs_broker="Customs broker",
+    warehouse="U.S. warehouse / DC",
+    other="Other",
+)
 
 
-class Mode(models.TextChoices):
-    SEA = "sea", "Sea"
-    AIR = "air", "Air"
-    RAIL = "rail", "Rail"
-    HIGHWAY = "highway", "Highway"
+Mode = choices("Mode", sea="Sea", air="Air", rail="Rail", highway="Highway")
 
 
 ACTIVITIES = {
@@ -110,9 +105,7 @@ class ScoringSettings(OrgOwnedModel):
         return f"Risk matrix of {self.organisation_id}"
 
 
-class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED_OFF = "signed_off", "Signed off"
+AssessmentStatus = choices("AssessmentStatus", draft="Draft", signed_off="Signed off")
 
 
 DEFAULT_METHODOLOGY = (

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from openctpat.core.models import OrgOwnedModel, optional_link, optional_user
+from openctpat.core.models import OrgOwnedModel, choices, optional_link, optional_user
 
 
 class ListVersion(models.Model):
@@ -106,11 +106,13 @@ class Screening(OrgOwnedModel):
         return f"Screening of {self.query!r}: {self.get_outcome_display()}"
 
 
-class AlertStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    FALSE_POSITIVE = "false_positive", "False positive"
-    PENDING_CONFIRMATION = "pending_confirmation", "True match, awaiting a second reviewer"
-    TRUE_MATCH = "true_match", "True match"
+AlertStatus = choices(
+    "AlertStatus",
+    open="Open",
+    false_positive="False positive",
+    pending_confirmation="True match, awaiting a second reviewer",
+    true_match="True match",
+)
 
 
 class Alert(OrgOwnedModel):
