@@ -49,3 +49,16 @@ def pytest_runtest_call(item):
     """The test's own body is set-up code; services it calls must lock the rows they save."""
     with concurrency.test_code():
         return (yield)
+
+
+# The longest tests (about 15 to 35 s each): started first, so that the two workers end
+# together instead of one waiting while the other runs the last long test.
+LONG_TESTS = (
+    "tests/test_api_schemathesis.py::test_api_conforms_to_its_schema",
+    "src/openctpat/core/tests/test_cli.py::TestCli::test_demo_setup_without_serving",
+    "tests/e2e/",
+)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_TESTS))
