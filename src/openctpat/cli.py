@@ -7,6 +7,7 @@ public keys.
 
 import argparse
 import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -129,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_demo")
             if not ns.no_serve:
+                # The server's own banner would push the sign-in details up: the address
+                # is the last line instead (requests are still logged, on stderr).
+                print(f"OpenCTPAT is at http://{ns.addr}/ (Ctrl-C stops it).", flush=True)
                 with task_worker():
-                    call_command("runserver", ns.addr, use_reloader=False)
+                    call_command("runserver", ns.addr, use_reloader=False, stdout=io.StringIO())
         elif ns.command == "createorg":
             call_command(
                 "createorg",

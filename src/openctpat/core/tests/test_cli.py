@@ -38,6 +38,7 @@ class TestCli:
         assert main(["demo", "--no-serve"]) == 0
         out = capsys.readouterr().out
         assert "pcso@demo.openctpat.org" in out and "auditor@demo.openctpat.org" in out
+        assert "auditor@demo.openctpat.org" in out.rstrip().splitlines()[-1]  # logins last
         importer = Organisation.objects.get(name="Acme Imports Inc.")
         roles = set(Membership.objects.for_org(importer).values_list("role", flat=True))
         assert roles == set(Role.values)
@@ -217,3 +218,30 @@ def test_the_demo_runs_a_task_worker_beside_the_server(monkeypatch):
         assert not worker.stopped
     assert worker.stopped
     assert started[0][-4:] == ["db_worker", "--queue-name", "*", "--no-reload"]
+
+
+def test_the_demo_prints_its_address_last_and_writes_its_mail_to_files(monkeypatch, capsys):
+    """What ``make demo`` leaves on screen is the sign-in details and the address: demo mail
+    goes to files under var/, and the development server's banner is not printed."""
+    import contextlib
+
+    from openctpat import cli
+    from openctpat.settings import dev
+
+    assert dev.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
+    assert dev.EMAIL_FILE_PATH == dev.DATA_DIR / "mail"
+
+    def call_command(name, *args, **options):
+        if name == "load_demo":
+            print("Sign in with: pcso@demo.openctpat.org")
+        elif name == "runserver":  # Django's commands write to the stdout they are given
+            (options.get("stdout") or sys.stdout).write("Starting development server\n")
+
+    monkeypatch.setattr(cli, "_django", lambda command: call_command)
+    monkeypatch.setattr(cli, "task_worker", contextlib.nullcontext)
+    assert cli.main(["demo", "--addr", "127.0.0.1:8123"]) == 0
+    lines = capsys.readouterr().out.rstrip().splitlines()
+    assert lines[-2:] == [
+        "Sign in with: pcso@demo.openctpat.org",
+        "OpenCTPAT is at http://127.0.0.1:8123/ (Ctrl-C stops it).",
+    ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -68,9 +69,13 @@ class Command(BaseCommand):
                     owner=owner,
                     entity_types=[EntityType.FOREIGN_MANUFACTURER],
                 )
-        self.stdout.write("Demo data ready. Sign in at http://127.0.0.1:8000/ with:")
-        for email, _first, _last, role in DEMO_USERS:
-            self.stdout.write(f"  {role:<12} {email:<34} password: {DEMO_PASSWORD}")
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(f"Demo data ready; its mail is in {settings.EMAIL_FILE_PATH}.")
+        else:
+            self.stdout.write("Demo data ready.")
         link = open_link(importer)
         if link:
             self.stdout.write(f"A business partner's questionnaire link (no sign-in): {link}")
+        self.stdout.write("Sign in with:")
+        for email, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {role:<12} {email:<34} password: {DEMO_PASSWORD}")
