@@ -74,12 +74,14 @@ unmatched tokens, every score component and factor, and the reason it passed the
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import multiprocessing
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jellyfish
@@ -168,63 +170,17 @@ TYPE_MISMATCH_PERSON, TYPE_MISMATCH_OTHER = 0.85, 0.9
 # --- vocabulary of generic words -------------------------------------------------------------
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-LEGAL_FORMS = _words(
-    """
-    llc llp lp ltd ltda limited inc incorporated corp corporation co company companies cia
-    compania companhia sa sas sac saa sarl srl sl spa sp zoo sro as ab oy ag kg kgaa gmbh ug
-    mbh ev bv nv plc pte pvt pty bhd sdn tbk kk jsc ojsc cjsc pjsc zao oao ooo pao ao tov pp
-    chp fze fzco fzc fzllc fz dmcc wll est establishment eirl cv rl scs snc sae spc sal sarl
-    jv ent enterprises enterprise joint stock liability obshchestvo ogranichennoi
-    ogranichennoy otvetstvennostyu otvetstvennostiu aktsionernoe aktsionernoye otkrytoe
-    otkrytoye zakrytoe zakrytoye publichnoe publichnoye tovarystvo obmezhenoiu vidpovidalnistiu
-    sirketi anonim sti ve tic ltdsti oo spj sj gongsi youxian youxiangongsi jituan ca tnhh
-    eood ood ead sprl bvba kft zrt doo dd oyj gie pllc eu sapi scp sccl epe
-    """
-)
-BUSINESS_WORDS = _words(
-    """
-    trading trade traders trader international intl int global general group holding holdings
-    industrial industries industry import imports export exports impex importers exporters
-    commercial commerce services service shipping logistics manufacturing manufacturer
-    investment investments development technology technologies tech solutions systems
-    engineering consulting management partners associates products product resources
-    worldwide overseas commerical center centre
-    factory factories works agency agencies firm business cooperative
-    grupo comercial comercializadora inversiones servicios importadora exportadora
-    distribuidora construcciones constructora sociedad asociados internacional industrias
-    handel handels gesellschaft und internationale
-    """
-)
-STOPWORDS = _words(
-    "and the of for y e et und i in mr mrs ms miss mx dr prof sir jr sr ii iii iv phd md"
-)
+# The word lists are data (screening/data/vocabulary.json), tuned with bench/bench_screening.py.
+_VOCABULARY = json.loads((Path(__file__).parent / "data" / "vocabulary.json").read_text("utf-8"))
+LEGAL_FORMS = frozenset(_VOCABULARY["legal_forms"])
+BUSINESS_WORDS = frozenset(_VOCABULARY["business_words"])
+STOPWORDS = frozenset(_VOCABULARY["stopwords"])
 GENERIC_WORDS = LEGAL_FORMS | BUSINESS_WORDS | STOPWORDS
 """Tokens that weigh GENERIC_WEIGHT: alone they never identify a party."""
-SYNONYMS = {
-    "co": "company",
-    "cie": "company",
-    "ltd": "limited",
-    "corp": "corporation",
-    "inc": "incorporated",
-    "intl": "international",
-    "int": "international",
-    "mfg": "manufacturing",
-    "ind": "industrial",
-    "bros": "brothers",
-    "svcs": "services",
-}
+SYNONYMS: dict[str, str] = _VOCABULARY["synonyms"]
 """Spellings of one generic word folded into one token (Co. = Company)."""
-_PHRASES = {("cong", "ty"): "company"}  # Vietnamese Cong ty
-PARTICLES = _words(
-    """
-    al el ul de del della dela la le las los da das do dos du
-    van von der den ten ter di mac mc st san santa
-    """
-)
+_PHRASES = {tuple(words): token for words, token in _VOCABULARY["phrases"]}  # Cong ty
+PARTICLES = frozenset(_VOCABULARY["particles"])
 
 # --- normalisation ----------------------------------------------------------------------------
 
@@ -250,67 +206,9 @@ def _vowelless(ch: str) -> bool:
 
 
 # legal forms written in Chinese, Japanese, Korean: replaced before transliteration
-_CJK_FORMS = (
-    ("股份有限公司", " co ltd "),
-    ("有限责任公司", " co ltd "),
-    ("有限公司", " co ltd "),
-    ("株式会社", " kk "),
-    ("有限会社", " yk "),
-    ("集团", " group "),
-    ("公司", " company "),
-    ("주식회사", " co ltd "),
-    ("유한회사", " llc "),
-)
+_CJK_FORMS = tuple(tuple(pair) for pair in _VOCABULARY["cjk_forms"])
 # Korean family names as the lists write them (McCune-Reischauer, as in DPRK entries)
-_KOREAN_FAMILY = dict(
-    zip(
-        "김이박최정강조윤장임한오서신권황안송류홍전고문손양배백허남노하곽성차주우구민유진지",
-        [
-            "kim",
-            "ri",
-            "pak",
-            "choe",
-            "jong",
-            "kang",
-            "jo",
-            "yun",
-            "jang",
-            "rim",
-            "han",
-            "o",
-            "so",
-            "sin",
-            "kwon",
-            "hwang",
-            "an",
-            "song",
-            "ryu",
-            "hong",
-            "jon",
-            "ko",
-            "mun",
-            "son",
-            "yang",
-            "pae",
-            "paek",
-            "ho",
-            "nam",
-            "ro",
-            "ha",
-            "kwak",
-            "song",
-            "cha",
-            "ju",
-            "u",
-            "ku",
-            "min",
-            "yu",
-            "jin",
-            "ji",
-        ],
-        strict=True,
-    )
-)
+_KOREAN_FAMILY: dict[str, str] = _VOCABULARY["korean_family"]
 
 
 def _korean_syllable(ch: str) -> str:
@@ -452,27 +350,7 @@ def _skeleton(token: str) -> str:
 # spellings of one sound across transliteration systems and languages, folded for the
 # "translit" comparison: Djamel = Jamel, Aleksandr = Alexandr, Wei = Vei, Qassim = Kasim,
 # Lopez = Lopes, Yan = Ian, Moussa = Musa, Bosco = Bosko
-_FOLD_SPELLINGS = (
-    ("sch", "sh"),
-    ("tch", "ch"),
-    ("dzh", "j"),
-    ("dj", "j"),
-    ("zh", "j"),
-    ("kh", "h"),
-    ("gh", "g"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("w", "v"),
-    ("ks", "x"),
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ee", "i"),
-    ("y", "i"),
-    ("z", "s"),
-)
+_FOLD_SPELLINGS = tuple(tuple(pair) for pair in _VOCABULARY["fold_spellings"])
 _HARD_C = re.compile(r"c(?=[aou]|$)")
 
 
