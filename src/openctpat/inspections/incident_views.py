@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import NotFound, invalid
 from openctpat.core.permissions import Perm, Role, has_perm, org_view
@@ -25,7 +24,7 @@ from .seal_forms import (
     IncidentEditForm,
     NotificationForm,
 )
-from .seal_views import _can_change, _get, inspection_url, submit
+from .seal_views import _can_change, _get, inspection_url, posted, submit
 
 MAX_FILES = 20
 EDIT_FIELDS = (
@@ -191,9 +190,7 @@ def _incident_post(request, pk, key, form, call, success):
     return _incident_page(request, incident, **{key: form})
 
 
-@route("incidents/<int:pk>/notifications/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/notifications/")
 def incident_notify(request, pk):
     return _incident_post(
         request,
@@ -205,9 +202,7 @@ def incident_notify(request, pk):
     )
 
 
-@route("incidents/<int:pk>/files/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/files/")
 def incident_files(request, pk):
     uploads = request.FILES.getlist("files")
 
@@ -224,29 +219,21 @@ def incident_files(request, pk):
     )
 
 
-@route("incidents/<int:pk>/actions/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/actions/")
 def incident_action_add(request, pk):
-    org = request.org
-
-    def add(incident, data):
-        on_plan = data.pop("on_risk_plan")
-        services.add_corrective_action(org, request.user, incident, on_risk_plan=on_plan, **data)
-
     return _incident_post(
         request,
         pk,
         "action",
-        CorrectiveActionForm(request.POST, org=org),
-        add,
+        CorrectiveActionForm(request.POST, org=request.org),
+        lambda incident, d: services.add_corrective_action(
+            request.org, request.user, incident, **d
+        ),
         "Corrective action added.",
     )
 
 
-@route("incidents/actions/<int:pk>/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/actions/<int:pk>/")
 def incident_action_update(request, pk):
     action = _get(request, CorrectiveAction, pk, "incident", "risk_action")
     form = ActionStatusForm(request.POST, prefix=f"a{action.pk}")
@@ -262,9 +249,7 @@ def incident_action_update(request, pk):
     return _incident_page(request, incident, rows={action.pk: form})
 
 
-@route("incidents/<int:pk>/close/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/close/")
 def incident_close(request, pk):
     return _incident_post(
         request,

@@ -46,6 +46,15 @@ def _error_with_story(form, exc) -> None:
         form.add_error(None, exc.message)
 
 
+def posted(pattern: str, name: str = ""):
+    """A form posted from a page: its route, POST only, for members who may change."""
+
+    def mark(view):
+        return route(pattern, name)(require_POST(org_view(Perm.CHANGE)(view)))
+
+    return mark
+
+
 def submit(request, form, call, obj=None) -> bool:
     return pages.submit(request, form, call, on_error=_error_with_story, obj=obj)
 
@@ -234,75 +243,55 @@ def seal_detail(request, pk):
     return _seal_page(request, _seal(request, pk))
 
 
-def _seal_event(request, pk, key, form, call, success):
-    seal = _seal(request, pk)
-    if submit(request, form, lambda data: call(seal, data)):
-        messages.success(request, success.format(seal=seal))
-        return redirect("inspections:seal_detail", pk=seal.pk)
-    seal.refresh_from_db()
-    return _seal_page(request, seal, **{key: form})
+def _seal_event(event, form, call, success):
+    """The view of one move posted from the seal page (``seals/<pk>/write-off/`` for
+    "write_off"): ``form(request)`` reads it, ``call(request, seal, data)`` makes it, and a
+    refused move shows the seal page again with the form's errors."""
+
+    @posted(f"seals/<int:pk>/{event.replace('_', '-')}/", f"seal_{event}")
+    def view(request, pk):
+        seal = _seal(request, pk)
+        posted_form = form(request)
+        if submit(request, posted_form, lambda data: call(request, seal, data)):
+            messages.success(request, success.format(seal=seal))
+            return redirect("inspections:seal_detail", pk=seal.pk)
+        seal.refresh_from_db()
+        return _seal_page(request, seal, **{event: posted_form})
+
+    view.__name__ = view.__qualname__ = f"seal_{event}"
+    return view
 
 
-@route("seals/<int:pk>/issue/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_issue(request, pk):
-    org = request.org
-    return _seal_event(
-        request,
-        pk,
-        "issue",
-        IssueForm(request.POST, org=org),
-        lambda seal, d: services.issue_seal(org, request.user, seal, d["to"], role=request.role),
-        "Seal {seal.number} issued to {seal.issued_to.email}.",
-    )
-
-
-@route("seals/<int:pk>/return/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_return(request, pk):
-    return _seal_event(
-        request,
-        pk,
-        "return",
-        ReturnForm(request.POST),
-        lambda seal, d: services.return_seal(request.org, request.user, seal, note=d["note"]),
-        "Seal {seal.number} returned to stock.",
-    )
-
-
-@route("seals/<int:pk>/remove/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_remove(request, pk):
-    org = request.org
-    return _seal_event(
-        request,
-        pk,
-        "remove",
-        RemoveForm(request.POST, org=org),
-        lambda seal, d: services.remove_seal(
-            org, request.user, seal, note=d["note"], site=d["site"]
-        ),
-        "Seal {seal.number} recorded as removed.",
-    )
-
-
-@route("seals/<int:pk>/write-off/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_write_off(request, pk):
-    return _seal_event(
-        request,
-        pk,
-        "write_off",
-        WriteOffForm(request.POST),
-        lambda seal, d: services.write_off_seal(
-            request.org, request.user, seal, d["event"], d["reason"]
-        ),
-        "Seal {seal.number} written off as {seal.state}.",
-    )
+seal_issue = _seal_event(
+    "issue",
+    lambda request: IssueForm(request.POST, org=request.org),
+    lambda request, seal, d: services.issue_seal(
+        request.org, request.user, seal, d["to"], role=request.role
+    ),
+    "Seal {seal.number} issued to {seal.issued_to.email}.",
+)
+seal_return = _seal_event(
+    "return",
+    lambda request: ReturnForm(request.POST),
+    lambda request, seal, d: services.return_seal(request.org, request.user, seal, note=d["note"]),
+    "Seal {seal.number} returned to stock.",
+)
+seal_remove = _seal_event(
+    "remove",
+    lambda request: RemoveForm(request.POST, org=request.org),
+    lambda request, seal, d: services.remove_seal(
+        request.org, request.user, seal, note=d["note"], site=d["site"]
+    ),
+    "Seal {seal.number} recorded as removed.",
+)
+seal_write_off = _seal_event(
+    "write_off",
+    lambda request: WriteOffForm(request.POST),
+    lambda request, seal, d: services.write_off_seal(
+        request.org, request.user, seal, d["event"], d["reason"]
+    ),
+    "Seal {seal.number} written off as {seal.state}.",
+)
 
 
 # -- VVTT at receipt -------------------------------------------------------------------------
@@ -432,9 +421,7 @@ def seal_audit_detail(request, pk):
     return _audit_page(request, _get(request, SealAudit, pk, "signed_off_by"))
 
 
-@route("seals/audits/<int:pk>/sign-off/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("seals/audits/<int:pk>/sign-off/")
 def seal_audit_sign_off(request, pk):
     seal_audit = _get(request, SealAudit, pk, "signed_off_by")
     form = SignOffForm(request.POST)

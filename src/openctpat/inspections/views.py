@@ -5,7 +5,6 @@ import re
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import apply_domain_error, edit_and_add, submit
@@ -31,6 +30,7 @@ from .models import (
     Seal,
 )
 from .seal_states import SealState
+from .seal_views import posted
 
 PAGE_SIZE = 50
 SEAL_CHOICES = 50
@@ -170,9 +170,7 @@ def inspection_detail(request, pk):
     return _detail_page(request, _inspection(request, pk))
 
 
-@route("points/<int:pk>/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("points/<int:pk>/")
 def inspection_point(request, pk):
     """One tap: save a point's result (and a failed point's note and photo), redraw its row."""
     point = _get(request, InspectionPoint, pk, "inspection", "photo")
@@ -210,9 +208,7 @@ def inspection_point(request, pk):
     return render(request, "inspections/inspection_point_row.html", context)
 
 
-@route("<int:pk>/pass-remaining/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("<int:pk>/pass-remaining/")
 def inspection_pass_remaining(request, pk):
     inspection = _get(request, Inspection, pk)
     try:
@@ -233,9 +229,7 @@ def _seal_numbers(request) -> list[str]:
     return numbers
 
 
-@route("<int:pk>/complete/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("<int:pk>/complete/")
 def inspection_complete(request, pk):
     inspection = _inspection(request, pk)
     form = CompleteForm(request.POST)
