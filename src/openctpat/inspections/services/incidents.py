@@ -199,13 +199,8 @@ def attach_files(org, actor, incident: Incident, uploads) -> list[EvidenceDocume
             title = f"Incident {incident.pk}: {uploaded.name}"[:200]
             documents.append(profile_services.upload_evidence(org, actor, uploaded, title=title))
         incident.files.add(*documents)
-        audit.record(
-            AuditAction.UPDATE,
-            organisation=org,
-            actor=actor,
-            target=incident,
-            changes={"files": [None, [d.pk for d in documents]]},
-        )
+        changes = {"files": [None, [d.pk for d in documents]]}
+        audit.record_changes(AuditAction.UPDATE, org, actor, incident, changes)
     return documents
 
 

@@ -174,13 +174,8 @@ def pass_remaining(org, actor, inspection: Inspection) -> int:
         point.updated_by = actor
     InspectionPoint.objects.bulk_update(open_points, ["result", "updated_by"])
     if open_points:
-        audit.record(
-            AuditAction.UPDATE,
-            organisation=org,
-            actor=actor,
-            target=inspection,
-            changes={"points_passed": [None, [p.position for p in open_points]]},
-        )
+        changes = {"points_passed": [None, [p.position for p in open_points]]}
+        audit.record_changes(AuditAction.UPDATE, org, actor, inspection, changes)
     return len(open_points)
 
 
