@@ -95,18 +95,9 @@ def _class_warning(request, batch) -> None:
 def seal_list(request):
     org = request.org
     filters = SealFilterForm(request.GET or None, org=org)
-    seals = Seal.objects.for_org(org).select_related("batch", "issued_to")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            seals = seals.filter(number__icontains=data["q"].strip())
-        if data["state"]:
-            seals = seals.filter(state=data["state"])
-        if data["batch"]:
-            seals = seals.filter(batch=data["batch"])
-    page = Paginator(seals.order_by("batch", "sequence"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    seals = services.search_seals(org, **(filters.criteria() if filters.is_valid() else {}))
+    seals = seals.select_related("batch", "issued_to")
+    page = Paginator(seals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
