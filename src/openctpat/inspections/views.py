@@ -16,7 +16,6 @@ from openctpat.profiles.models import Site
 
 from . import services
 from .forms import (
-    ChecklistCreateForm,
     ChecklistForm,
     CompleteForm,
     InspectionForm,
@@ -254,24 +253,6 @@ def inspection_complete(request, pk):
 
 
 # -- checklist templates ---------------------------------------------------------------------
-@route("checklists/new/")
-@org_view(Perm.CHANGE)
-def checklist_new(request):
-    form = ChecklistCreateForm(
-        request.POST or None,
-        templates=ChecklistTemplate.objects.for_org(request.org).only("pk", "name", "version"),
-    )
-    made = {}
-
-    def create(data):
-        made["t"] = services.create_template(request.org, request.user, **data)
-
-    if _submit(request, form, create):
-        messages.success(request, f"Checklist {made['t'].name!r} created.")
-        return redirect("inspections:checklist_detail", pk=made["t"].pk)
-    return render(request, "inspections/checklist_form.html", {"form": form})
-
-
 @route("checklists/<int:pk>/")
 @org_view(Perm.VIEW)
 def checklist_detail(request, pk):
