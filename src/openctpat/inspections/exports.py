@@ -238,30 +238,29 @@ def _inspections(org, start, end):
     return Inspection.objects.for_org(org).filter(inspected_at__gte=low, inspected_at__lt=high)
 
 
-def _failed_points(org, inspections) -> dict[int, list[tuple]]:
+def _grouped(rows) -> dict[int, list[tuple]]:
+    """``rows`` (each starting with its inspection's id) as lists by inspection, in order."""
     out: dict[int, list[tuple]] = {}
-    points = (
-        InspectionPoint.objects.filter(
-            organisation=org, result=PointResult.FAIL, inspection__in=inspections.values("pk")
+    for inspection_id, *rest in rows.iterator(chunk_size=CHUNK):
+        out.setdefault(inspection_id, []).append(tuple(rest))
+    return out
+
+
+def _failed_points(org, inspections) -> dict[int, list[tuple]]:
+    points = InspectionPoint.objects.filter(
+        organisation=org, result=PointResult.FAIL, inspection__in=inspections.values("pk")
+    )
+    return _grouped(
+        points.order_by("inspection_id", "position", "id").values_list(
+            "inspection_id", "position", "title", "note"
         )
-        .order_by("inspection_id", "position", "id")
-        .values_list("inspection_id", "position", "title", "note")
     )
-    for inspection_id, position, title, note in points.iterator(chunk_size=CHUNK):
-        out.setdefault(inspection_id, []).append((position, title, note))
-    return out
 
 
-def _applied_seals(org, inspections) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    seals = (
-        Seal.objects.filter(organisation=org, inspection__in=inspections.values("pk"))
-        .order_by("inspection_id", "number")
-        .values_list("inspection_id", "number")
-    )
-    for inspection_id, number in seals.iterator(chunk_size=CHUNK):
-        out.setdefault(inspection_id, []).append(number)
-    return out
+def _applied_seals(org, inspections) -> dict[int, list[tuple]]:
+    seals = Seal.objects.filter(organisation=org, inspection__in=inspections.values("pk"))
+    seals = seals.order_by("inspection_id", "number")
+    return _grouped(seals.values_list("inspection_id", "number"))
 
 
 def inspection_rows(org, start, end):
@@ -278,7 +277,7 @@ def inspection_rows(org, start, end):
         for r in rows.iterator(chunk_size=CHUNK):
             points = failed.get(r["id"], ())
             r["failed"] = "\n".join(f"{p}. {title}: {note}" for p, title, note in points)
-            r["seals"] = ", ".join(seals.get(r["id"], ()))
+            r["seals"] = ", ".join(number for (number,) in seals.get(r["id"], ()))
             name = f"{r['inspector__first_name']} {r['inspector__last_name']}"
             r["inspector_name"] = name.strip()
             yield r

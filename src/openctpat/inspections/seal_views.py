@@ -20,6 +20,7 @@ from openctpat.profiles import services as profile_services
 from . import services
 from .models import Seal, SealAudit, SealBatch, SealClass
 from .seal_forms import (
+    SEAL_STATES,
     BatchEditForm,
     BatchForm,
     IssueForm,
@@ -89,6 +90,12 @@ def _class_warning(request, batch) -> None:
         )
 
 
+def _state_counts(seals, every=False) -> list[tuple[str, str, int]]:
+    """(state, label, how many) of ``seals``: of every state, or of those they are in."""
+    counts = dict(seals.order_by().values_list("state").annotate(Count("pk")))
+    return [(s, label, counts.get(s, 0)) for s, label in SEAL_STATES if every or s in counts]
+
+
 # -- inventory -------------------------------------------------------------------------------
 @route("seals/")
 @org_view(Perm.VIEW)
@@ -103,7 +110,7 @@ def seal_list(request):
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     if request.htmx:
         return render(request, "inspections/seal_list_rows.html", context)
-    counts = dict(Seal.objects.for_org(org).order_by().values_list("state").annotate(Count("pk")))
+    counts = _state_counts(Seal.objects.for_org(org), every=True)
     batches = (
         SealBatch.objects.for_org(org)
         .select_related("site")
@@ -113,10 +120,8 @@ def seal_list(request):
         )[:RECENT_BATCHES]
     )
     context.update(
-        counts=[
-            (s.value, s.value.replace("_", " ").capitalize(), counts.get(s, 0)) for s in SealState
-        ],
-        total=sum(counts.values()),
+        counts=counts,
+        total=sum(n for *_, n in counts),
         batches=batches,
         audit_due=services.seal_audit_due(org),
         today=timezone.localdate(),
@@ -170,7 +175,6 @@ def seal_batch_detail(request, pk):
     if submit(request, form, save):
         messages.success(request, "Batch saved.")
         return redirect("inspections:seal_batch_detail", pk=pk)
-    counts = dict(batch.seals.order_by().values_list("state").annotate(Count("pk")))
     context = {
         "batch": batch,
         "first": batch.number(batch.first_number),
@@ -178,11 +182,7 @@ def seal_batch_detail(request, pk):
         "form": form,
         "editable": _can_change(request),
         "issuers": batch.issuers.order_by("email"),
-        "counts": [
-            (s.value, s.value.replace("_", " ").capitalize(), counts[s])
-            for s in SealState
-            if s in counts
-        ],
+        "counts": _state_counts(batch.seals.all()),
         "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
     }
     return render(request, "inspections/seal_batch_detail.html", context)
