@@ -181,9 +181,15 @@ def incident_edit(request, pk):
     return render(request, "inspections/incident_edit.html", context)
 
 
-def _incident_post(request, pk, key, form, call, success):
+def _incident_post(request, pk, key, form, service, success, **extra):
+    """A form posted from the incident page: ``service(org, actor, incident, **extra,
+    **data)`` records it; refused, the page again with the form (``key``) and its errors."""
     incident = _incident(request, pk)
-    if submit(request, form, lambda data: call(incident, data)):
+
+    def call(data):
+        service(request.org, request.user, incident, **extra, **data)
+
+    if submit(request, form, call):
         messages.success(request, success)
         return redirect("inspections:incident_detail", pk=incident.pk)
     incident.refresh_from_db()
@@ -192,13 +198,9 @@ def _incident_post(request, pk, key, form, call, success):
 
 @posted("incidents/<int:pk>/notifications/")
 def incident_notify(request, pk):
+    form = NotificationForm(request.POST)
     return _incident_post(
-        request,
-        pk,
-        "notify",
-        NotificationForm(request.POST),
-        lambda incident, d: services.add_notification(request.org, request.user, incident, **d),
-        "Notification recorded.",
+        request, pk, "notify", form, services.add_notification, "Notification recorded."
     )
 
 
@@ -206,12 +208,12 @@ def incident_notify(request, pk):
 def incident_files(request, pk):
     uploads = request.FILES.getlist("files")
 
-    def attach(incident, _data):
+    def attach(org, actor, incident, **_data):
         if not uploads:
             raise invalid("files", "Choose one or more files.")
         if len(uploads) > MAX_FILES:
             raise invalid("files", f"At most {MAX_FILES} files at once.")
-        services.attach_files(request.org, request.user, incident, uploads)
+        services.attach_files(org, actor, incident, uploads)
 
     form = FilesForm(request.POST)
     return _incident_post(
@@ -221,15 +223,9 @@ def incident_files(request, pk):
 
 @posted("incidents/<int:pk>/actions/")
 def incident_action_add(request, pk):
+    form = CorrectiveActionForm(request.POST, org=request.org)
     return _incident_post(
-        request,
-        pk,
-        "action",
-        CorrectiveActionForm(request.POST, org=request.org),
-        lambda incident, d: services.add_corrective_action(
-            request.org, request.user, incident, **d
-        ),
-        "Corrective action added.",
+        request, pk, "action", form, services.add_corrective_action, "Corrective action added."
     )
 
 
@@ -251,13 +247,13 @@ def incident_action_update(request, pk):
 
 @posted("incidents/<int:pk>/close/")
 def incident_close(request, pk):
+    form = CloseForm(request.POST)
     return _incident_post(
         request,
         pk,
         "close",
-        CloseForm(request.POST),
-        lambda incident, d: services.close_incident(
-            request.org, request.user, incident, request.role, **d
-        ),
+        form,
+        services.close_incident,
         "Incident closed and signed off.",
+        role=request.role,
     )
