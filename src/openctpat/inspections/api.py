@@ -158,14 +158,7 @@ def complete_inspection(request, inspection_id: Id, payload: InspectionCompleteI
 @paginate(Pagination)
 def list_seals(request, filters: Query[SealFilters]):
     require(request, Perm.VIEW)
-    seals = Seal.objects.for_org(request.org).select_related("issued_to")
-    if filters.state:
-        seals = seals.filter(state=filters.state)
-    if filters.number and filters.number.strip():
-        seals = seals.filter(number__icontains=filters.number.strip())
-    if filters.batch_id is not None:
-        seals = seals.filter(batch_id=filters.batch_id)
-    return seals
+    return services.search_seals(request.org, **filters.dict()).select_related("issued_to")
 
 
 @router.get("/seals/reconciliation", response=responses({200: SealReconciliationOut}))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from openctpat.core.downloads import attachment
 from openctpat.core.errors import ValidationFailed
+from openctpat.core.pages import apply_domain_error
 from openctpat.core.permissions import Perm, org_view
 from openctpat.core.routes import route
 
@@ -57,15 +58,9 @@ class LogExportForm(forms.Form):
         return data
 
     def add_domain_error(self, exc: ValidationFailed) -> None:
-        placed = False
-        for name, messages in exc.field_errors.items():
-            field = FIELD_NAMES.get(name)
-            if field in self.fields:
-                for message in messages:
-                    self.add_error(field, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
+        """The service's error on the form's fields, renamed (from and to)."""
+        fields = {FIELD_NAMES[n]: m for n, m in exc.field_errors.items() if n in FIELD_NAMES}
+        apply_domain_error(self, ValidationFailed(exc.message, field_errors=fields))
 
 
 @route("exports/")

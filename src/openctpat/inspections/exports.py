@@ -189,8 +189,17 @@ def _check_size(rows: int, fmt: str, what: str) -> None:
         )
 
 
-def _record(org, actor, what: str, fmt: str, start, end, rows: int) -> None:
+def _sized(org, start, end, fmt: str, rows: int, what: str, title: str) -> "Header":
+    """The header of a list of ``rows`` the format holds (else a validation error)."""
+    _check_size(rows, fmt, what)
+    return _header(title, org, start, end, rows)
+
+
+def _file(org, actor, start, end, fmt: str, rows: int, what: str, data: bytes) -> tuple:
+    """The file ("inspection log" is inspection-log-<from>-to-<to>.xlsx), recorded as an export."""
     record_export(org, actor, export=what, format=fmt, rows=rows, **{"from": start, "to": end})
+    kind = what.replace(" ", "-")
+    return data, filename(kind, start, end, fmt), XLSX if fmt == "xlsx" else PDF
 
 
 def filename(kind: str, start: datetime.date, end: datetime.date, fmt: str) -> str:
@@ -229,30 +238,29 @@ def _inspections(org, start, end):
     return Inspection.objects.for_org(org).filter(inspected_at__gte=low, inspected_at__lt=high)
 
 
-def _failed_points(org, inspections) -> dict[int, list[tuple]]:
+def _grouped(rows) -> dict[int, list[tuple]]:
+    """``rows`` (each starting with its inspection's id) as lists by inspection, in order."""
     out: dict[int, list[tuple]] = {}
-    points = (
-        InspectionPoint.objects.filter(
-            organisation=org, result=PointResult.FAIL, inspection__in=inspections.values("pk")
+    for inspection_id, *rest in rows.iterator(chunk_size=CHUNK):
+        out.setdefault(inspection_id, []).append(tuple(rest))
+    return out
+
+
+def _failed_points(org, inspections) -> dict[int, list[tuple]]:
+    points = InspectionPoint.objects.filter(
+        organisation=org, result=PointResult.FAIL, inspection__in=inspections.values("pk")
+    )
+    return _grouped(
+        points.order_by("inspection_id", "position", "id").values_list(
+            "inspection_id", "position", "title", "note"
         )
-        .order_by("inspection_id", "position", "id")
-        .values_list("inspection_id", "position", "title", "note")
     )
-    for inspection_id, position, title, note in points.iterator(chunk_size=CHUNK):
-        out.setdefault(inspection_id, []).append((position, title, note))
-    return out
 
 
-def _applied_seals(org, inspections) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    seals = (
-        Seal.objects.filter(organisation=org, inspection__in=inspections.values("pk"))
-        .order_by("inspection_id", "number")
-        .values_list("inspection_id", "number")
-    )
-    for inspection_id, number in seals.iterator(chunk_size=CHUNK):
-        out.setdefault(inspection_id, []).append(number)
-    return out
+def _applied_seals(org, inspections) -> dict[int, list[tuple]]:
+    seals = Seal.objects.filter(organisation=org, inspection__in=inspections.values("pk"))
+    seals = seals.order_by("inspection_id", "number")
+    return _grouped(seals.values_list("inspection_id", "number"))
 
 
 def inspection_rows(org, start, end):
@@ -269,7 +277,7 @@ def inspection_rows(org, start, end):
         for r in rows.iterator(chunk_size=CHUNK):
             points = failed.get(r["id"], ())
             r["failed"] = "\n".join(f"{p}. {title}: {note}" for p, title, note in points)
-            r["seals"] = ", ".join(seals.get(r["id"], ()))
+            r["seals"] = ", ".join(number for (number,) in seals.get(r["id"], ()))
             name = f"{r['inspector__first_name']} {r['inspector__last_name']}"
             r["inspector_name"] = name.strip()
             yield r
@@ -280,17 +288,15 @@ def inspection_rows(org, start, end):
 def inspection_log(org, start, end, fmt, actor=None) -> tuple[bytes, str, str]:
     check_range(start, end, fmt)
     count = _inspections(org, start, end).count()
-    _check_size(count, fmt, "inspection log")
-    header = _header("Conveyance and IIT inspection log", org, start, end, count)
+    header = _sized(
+        org, start, end, fmt, count, "inspection log", "Conveyance and IIT inspection log"
+    )
+    rows = inspection_rows(org, start, end)
     if fmt == "xlsx":
-        book = XlsxWriter()
-        book.sheet("Inspections", INSPECTION_COLUMNS, header, inspection_rows(org, start, end))
-        data, content_type = book.close(), XLSX
+        data = _xlsx(("Inspections", INSPECTION_COLUMNS, header, rows))
     else:
-        rows = [_pdf_inspection(r) for r in inspection_rows(org, start, end)]
-        data, content_type = _pdf("inspections/export_inspections.html", header, rows), PDF
-    _record(org, actor, "inspection log", fmt, start, end, count)
-    return data, filename("inspection-log", start, end, fmt), content_type
+        data = _pdf("inspections/export_inspections.html", header, map(_pdf_inspection, rows))
+    return _file(org, actor, start, end, fmt, count, "inspection log", data)
 
 
 # -- the seal log ----------------------------------------------------------------------------
@@ -339,21 +345,18 @@ def event_rows(org, start, end):
 def seal_log(org, start, end, fmt, actor=None) -> tuple[bytes, str, str]:
     check_range(start, end, fmt)
     count = _seals(org, start, end).count()
-    _check_size(count, fmt, "seal log")
-    header = _header("High-security seal log", org, start, end, count)
+    header = _sized(org, start, end, fmt, count, "seal log", "High-security seal log")
     if fmt == "xlsx":
         events = _movements(org, start, end).count()
-        _check_size(events, fmt, "seal event list")
-        book = XlsxWriter()
-        book.sheet("Seals", SEAL_COLUMNS, header, seal_rows(org, start, end))
-        event_header = _header("Seal events", org, start, end, events)
-        book.sheet("Events", EVENT_COLUMNS, event_header, event_rows(org, start, end))
-        data, content_type = book.close(), XLSX
+        event_header = _sized(org, start, end, fmt, events, "seal event list", "Seal events")
+        data = _xlsx(
+            ("Seals", SEAL_COLUMNS, header, seal_rows(org, start, end)),
+            ("Events", EVENT_COLUMNS, event_header, event_rows(org, start, end)),
+        )
     else:
-        rows = [_pdf_seal(r) for r in seal_rows(org, start, end)]
-        data, content_type = _pdf("inspections/export_seals.html", header, rows), PDF
-    _record(org, actor, "seal log", fmt, start, end, count)
-    return data, filename("seal-log", start, end, fmt), content_type
+        rows = map(_pdf_seal, seal_rows(org, start, end))
+        data = _pdf("inspections/export_seals.html", header, rows)
+    return _file(org, actor, start, end, fmt, count, "seal log", data)
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -401,14 +404,22 @@ def _pdf_seal(row) -> dict:
     }
 
 
-def _pdf(template: str, header: Header, rows: list) -> bytes:
+def _pdf(template: str, header: Header, rows) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, {"header": header, "rows": rows})
+    html = render_to_string(template, {"header": header, "rows": list(rows)})
     return HTML(string=html).write_pdf()
 
 
 # -- XLSX ------------------------------------------------------------------------------------
+def _xlsx(*sheets) -> bytes:
+    """A workbook of ``sheets``: (name, columns, header, rows) each."""
+    book = XlsxWriter()
+    for sheet in sheets:
+        book.sheet(*sheet)
+    return book.close()
+
+
 class XlsxWriter:
     """A workbook written sheet by sheet with openpyxl's write-only mode (streamed rows)."""
 

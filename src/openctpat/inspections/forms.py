@@ -8,6 +8,7 @@ from openctpat.profiles.forms import DATE
 from openctpat.profiles.models import Site
 
 from .models import ChecklistTemplate, ConveyanceType
+from .services import INSPECTION_FIELDS
 
 RESULT_FILTERS = [
     ("", "Any result"),
@@ -80,17 +81,10 @@ class InspectionForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
 
-    HEADER_FIELDS = (
-        "site",
-        "container_number",
-        "trailer_number",
-        "truck_plate",
-        "trailer_plate",
-        "driver_name",
-        "driver_id",
-        "shipment_reference",
-        "partner",
-        "notes",
+    # What the form edits of the service's fields: the time, inspector and supervisor are
+    # stamped at the start and the sign-off.
+    HEADER_FIELDS = tuple(
+        f for f in INSPECTION_FIELDS if f not in ("inspected_at", "inspector", "supervisor_name")
     )
 
     def __init__(self, *args, org, templates=None, **kwargs):

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import NotFound, invalid
 from openctpat.core.permissions import Perm, Role, has_perm, org_view
@@ -25,7 +24,7 @@ from .seal_forms import (
     IncidentEditForm,
     NotificationForm,
 )
-from .seal_views import _can_change, _get, inspection_url, submit
+from .seal_views import _can_change, _get, inspection_url, posted, submit
 
 MAX_FILES = 20
 EDIT_FIELDS = (
@@ -182,41 +181,39 @@ def incident_edit(request, pk):
     return render(request, "inspections/incident_edit.html", context)
 
 
-def _incident_post(request, pk, key, form, call, success):
+def _incident_post(request, pk, key, form, service, success, **extra):
+    """A form posted from the incident page: ``service(org, actor, incident, **extra,
+    **data)`` records it; refused, the page again with the form (``key``) and its errors."""
     incident = _incident(request, pk)
-    if submit(request, form, lambda data: call(incident, data)):
+
+    def call(data):
+        service(request.org, request.user, incident, **extra, **data)
+
+    if submit(request, form, call):
         messages.success(request, success)
         return redirect("inspections:incident_detail", pk=incident.pk)
     incident.refresh_from_db()
     return _incident_page(request, incident, **{key: form})
 
 
-@route("incidents/<int:pk>/notifications/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/notifications/")
 def incident_notify(request, pk):
+    form = NotificationForm(request.POST)
     return _incident_post(
-        request,
-        pk,
-        "notify",
-        NotificationForm(request.POST),
-        lambda incident, d: services.add_notification(request.org, request.user, incident, **d),
-        "Notification recorded.",
+        request, pk, "notify", form, services.add_notification, "Notification recorded."
     )
 
 
-@route("incidents/<int:pk>/files/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/files/")
 def incident_files(request, pk):
     uploads = request.FILES.getlist("files")
 
-    def attach(incident, _data):
+    def attach(org, actor, incident, **_data):
         if not uploads:
             raise invalid("files", "Choose one or more files.")
         if len(uploads) > MAX_FILES:
             raise invalid("files", f"At most {MAX_FILES} files at once.")
-        services.attach_files(request.org, request.user, incident, uploads)
+        services.attach_files(org, actor, incident, uploads)
 
     form = FilesForm(request.POST)
     return _incident_post(
@@ -224,29 +221,15 @@ def incident_files(request, pk):
     )
 
 
-@route("incidents/<int:pk>/actions/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/actions/")
 def incident_action_add(request, pk):
-    org = request.org
-
-    def add(incident, data):
-        on_plan = data.pop("on_risk_plan")
-        services.add_corrective_action(org, request.user, incident, on_risk_plan=on_plan, **data)
-
+    form = CorrectiveActionForm(request.POST, org=request.org)
     return _incident_post(
-        request,
-        pk,
-        "action",
-        CorrectiveActionForm(request.POST, org=org),
-        add,
-        "Corrective action added.",
+        request, pk, "action", form, services.add_corrective_action, "Corrective action added."
     )
 
 
-@route("incidents/actions/<int:pk>/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/actions/<int:pk>/")
 def incident_action_update(request, pk):
     action = _get(request, CorrectiveAction, pk, "incident", "risk_action")
     form = ActionStatusForm(request.POST, prefix=f"a{action.pk}")
@@ -262,17 +245,15 @@ def incident_action_update(request, pk):
     return _incident_page(request, incident, rows={action.pk: form})
 
 
-@route("incidents/<int:pk>/close/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("incidents/<int:pk>/close/")
 def incident_close(request, pk):
+    form = CloseForm(request.POST)
     return _incident_post(
         request,
         pk,
         "close",
-        CloseForm(request.POST),
-        lambda incident, d: services.close_incident(
-            request.org, request.user, incident, request.role, **d
-        ),
+        form,
+        services.close_incident,
         "Incident closed and signed off.",
+        role=request.role,
     )

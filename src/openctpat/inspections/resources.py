@@ -10,7 +10,7 @@ from openctpat.partners.models import BusinessPartner
 from openctpat.profiles.models import EvidenceDocument, Site
 
 from . import schemas, services
-from .forms import InspectionFilterForm, PointForm
+from .forms import ChecklistCreateForm, InspectionFilterForm, PointForm
 from .models import (
     ChecklistPoint,
     ChecklistTemplate,
@@ -48,9 +48,14 @@ checklists = Resource(
     update=services.update_template,
     refine=lambda qs: qs.annotate(point_count=Count("points")),
     label=lambda checklist: checklist.name,
+    form=ChecklistCreateForm,
+    form_kwargs=lambda request: {
+        "templates": ChecklistTemplate.objects.for_org(request.org).only("pk", "name", "version")
+    },
+    messages={"created": "Checklist {obj.name!r} created."},
     pages={
         "list": Page("checklists/", "inspections:checklist_list", T + "checklist_list.html"),
-        "create": Page("checklists/new/", "inspections:checklist_new", own_view=True),
+        "create": Page("checklists/new/", "inspections:checklist_new", T + "checklist_form.html"),
         "detail": Page("checklists/<int:pk>/", "inspections:checklist_detail", own_view=True),
     },
     api=Api(

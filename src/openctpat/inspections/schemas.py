@@ -488,12 +488,9 @@ class IncidentActionIn(StrictInput):
     )
 
 
-class IncidentActionPatch(StrictInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=5000)
-    owner_id: StrictId | None = None
-    due_date: IsoDate | None = None
-    status: ActionStatus | None = None
+class IncidentActionPatch(
+    patch_of(IncidentActionIn, "IncidentActionPatch", exclude=("on_risk_plan",))
+):
     completion_note: str | None = Field(None, max_length=5000)
 
 

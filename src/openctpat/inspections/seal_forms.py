@@ -61,6 +61,12 @@ class SealFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = SealBatch.objects.for_org(org)
 
+    def criteria(self) -> dict:
+        """The list's filters as ``search_seals`` takes them."""
+        data = self.cleaned_data
+        batch = data["batch"]
+        return {"number": data["q"], "state": data["state"], "batch_id": batch and batch.pk}
+
 
 class BatchEditForm(VersionedForm):
     manufacturer = forms.CharField(max_length=120)

@@ -20,6 +20,7 @@ from openctpat.profiles import services as profile_services
 from . import services
 from .models import Seal, SealAudit, SealBatch, SealClass
 from .seal_forms import (
+    SEAL_STATES,
     BatchEditForm,
     BatchForm,
     IssueForm,
@@ -44,6 +45,15 @@ def _error_with_story(form, exc) -> None:
     placed = [m for ms in exc.field_errors.values() for m in ms]
     if placed and exc.message not in placed:
         form.add_error(None, exc.message)
+
+
+def posted(pattern: str, name: str = ""):
+    """A form posted from a page: its route, POST only, for members who may change."""
+
+    def mark(view):
+        return route(pattern, name)(require_POST(org_view(Perm.CHANGE)(view)))
+
+    return mark
 
 
 def submit(request, form, call, obj=None) -> bool:
@@ -80,30 +90,27 @@ def _class_warning(request, batch) -> None:
         )
 
 
+def _state_counts(seals, every=False) -> list[tuple[str, str, int]]:
+    """(state, label, how many) of ``seals``: of every state, or of those they are in."""
+    counts = dict(seals.order_by().values_list("state").annotate(Count("pk")))
+    return [(s, label, counts.get(s, 0)) for s, label in SEAL_STATES if every or s in counts]
+
+
 # -- inventory -------------------------------------------------------------------------------
 @route("seals/")
 @org_view(Perm.VIEW)
 def seal_list(request):
     org = request.org
     filters = SealFilterForm(request.GET or None, org=org)
-    seals = Seal.objects.for_org(org).select_related("batch", "issued_to")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            seals = seals.filter(number__icontains=data["q"].strip())
-        if data["state"]:
-            seals = seals.filter(state=data["state"])
-        if data["batch"]:
-            seals = seals.filter(batch=data["batch"])
-    page = Paginator(seals.order_by("batch", "sequence"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    seals = services.search_seals(org, **(filters.criteria() if filters.is_valid() else {}))
+    seals = seals.select_related("batch", "issued_to")
+    page = Paginator(seals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     if request.htmx:
         return render(request, "inspections/seal_list_rows.html", context)
-    counts = dict(Seal.objects.for_org(org).order_by().values_list("state").annotate(Count("pk")))
+    counts = _state_counts(Seal.objects.for_org(org), every=True)
     batches = (
         SealBatch.objects.for_org(org)
         .select_related("site")
@@ -113,10 +120,8 @@ def seal_list(request):
         )[:RECENT_BATCHES]
     )
     context.update(
-        counts=[
-            (s.value, s.value.replace("_", " ").capitalize(), counts.get(s, 0)) for s in SealState
-        ],
-        total=sum(counts.values()),
+        counts=counts,
+        total=sum(n for *_, n in counts),
         batches=batches,
         audit_due=services.seal_audit_due(org),
         today=timezone.localdate(),
@@ -170,7 +175,6 @@ def seal_batch_detail(request, pk):
     if submit(request, form, save):
         messages.success(request, "Batch saved.")
         return redirect("inspections:seal_batch_detail", pk=pk)
-    counts = dict(batch.seals.order_by().values_list("state").annotate(Count("pk")))
     context = {
         "batch": batch,
         "first": batch.number(batch.first_number),
@@ -178,11 +182,7 @@ def seal_batch_detail(request, pk):
         "form": form,
         "editable": _can_change(request),
         "issuers": batch.issuers.order_by("email"),
-        "counts": [
-            (s.value, s.value.replace("_", " ").capitalize(), counts[s])
-            for s in SealState
-            if s in counts
-        ],
+        "counts": _state_counts(batch.seals.all()),
         "can_view_evidence": has_perm(request.role, Perm.VIEW_EVIDENCE),
     }
     return render(request, "inspections/seal_batch_detail.html", context)
@@ -234,75 +234,55 @@ def seal_detail(request, pk):
     return _seal_page(request, _seal(request, pk))
 
 
-def _seal_event(request, pk, key, form, call, success):
-    seal = _seal(request, pk)
-    if submit(request, form, lambda data: call(seal, data)):
-        messages.success(request, success.format(seal=seal))
-        return redirect("inspections:seal_detail", pk=seal.pk)
-    seal.refresh_from_db()
-    return _seal_page(request, seal, **{key: form})
+def _seal_event(event, form, call, success):
+    """The view of one move posted from the seal page (``seals/<pk>/write-off/`` for
+    "write_off"): ``form(request)`` reads it, ``call(request, seal, data)`` makes it, and a
+    refused move shows the seal page again with the form's errors."""
+
+    @posted(f"seals/<int:pk>/{event.replace('_', '-')}/", f"seal_{event}")
+    def view(request, pk):
+        seal = _seal(request, pk)
+        posted_form = form(request)
+        if submit(request, posted_form, lambda data: call(request, seal, data)):
+            messages.success(request, success.format(seal=seal))
+            return redirect("inspections:seal_detail", pk=seal.pk)
+        seal.refresh_from_db()
+        return _seal_page(request, seal, **{event: posted_form})
+
+    view.__name__ = view.__qualname__ = f"seal_{event}"
+    return view
 
 
-@route("seals/<int:pk>/issue/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_issue(request, pk):
-    org = request.org
-    return _seal_event(
-        request,
-        pk,
-        "issue",
-        IssueForm(request.POST, org=org),
-        lambda seal, d: services.issue_seal(org, request.user, seal, d["to"], role=request.role),
-        "Seal {seal.number} issued to {seal.issued_to.email}.",
-    )
-
-
-@route("seals/<int:pk>/return/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_return(request, pk):
-    return _seal_event(
-        request,
-        pk,
-        "return",
-        ReturnForm(request.POST),
-        lambda seal, d: services.return_seal(request.org, request.user, seal, note=d["note"]),
-        "Seal {seal.number} returned to stock.",
-    )
-
-
-@route("seals/<int:pk>/remove/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_remove(request, pk):
-    org = request.org
-    return _seal_event(
-        request,
-        pk,
-        "remove",
-        RemoveForm(request.POST, org=org),
-        lambda seal, d: services.remove_seal(
-            org, request.user, seal, note=d["note"], site=d["site"]
-        ),
-        "Seal {seal.number} recorded as removed.",
-    )
-
-
-@route("seals/<int:pk>/write-off/")
-@require_POST
-@org_view(Perm.CHANGE)
-def seal_write_off(request, pk):
-    return _seal_event(
-        request,
-        pk,
-        "write_off",
-        WriteOffForm(request.POST),
-        lambda seal, d: services.write_off_seal(
-            request.org, request.user, seal, d["event"], d["reason"]
-        ),
-        "Seal {seal.number} written off as {seal.state}.",
-    )
+seal_issue = _seal_event(
+    "issue",
+    lambda request: IssueForm(request.POST, org=request.org),
+    lambda request, seal, d: services.issue_seal(
+        request.org, request.user, seal, d["to"], role=request.role
+    ),
+    "Seal {seal.number} issued to {seal.issued_to.email}.",
+)
+seal_return = _seal_event(
+    "return",
+    lambda request: ReturnForm(request.POST),
+    lambda request, seal, d: services.return_seal(request.org, request.user, seal, note=d["note"]),
+    "Seal {seal.number} returned to stock.",
+)
+seal_remove = _seal_event(
+    "remove",
+    lambda request: RemoveForm(request.POST, org=request.org),
+    lambda request, seal, d: services.remove_seal(
+        request.org, request.user, seal, note=d["note"], site=d["site"]
+    ),
+    "Seal {seal.number} recorded as removed.",
+)
+seal_write_off = _seal_event(
+    "write_off",
+    lambda request: WriteOffForm(request.POST),
+    lambda request, seal, d: services.write_off_seal(
+        request.org, request.user, seal, d["event"], d["reason"]
+    ),
+    "Seal {seal.number} written off as {seal.state}.",
+)
 
 
 # -- VVTT at receipt -------------------------------------------------------------------------
@@ -432,9 +412,7 @@ def seal_audit_detail(request, pk):
     return _audit_page(request, _get(request, SealAudit, pk, "signed_off_by"))
 
 
-@route("seals/audits/<int:pk>/sign-off/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("seals/audits/<int:pk>/sign-off/")
 def seal_audit_sign_off(request, pk):
     seal_audit = _get(request, SealAudit, pk, "signed_off_by")
     form = SignOffForm(request.POST)

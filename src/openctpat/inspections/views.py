@@ -5,7 +5,6 @@ import re
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from openctpat.core.errors import DomainError
 from openctpat.core.pages import apply_domain_error, edit_and_add, submit
@@ -17,7 +16,6 @@ from openctpat.profiles.models import Site
 
 from . import services
 from .forms import (
-    ChecklistCreateForm,
     ChecklistForm,
     CompleteForm,
     InspectionForm,
@@ -31,6 +29,7 @@ from .models import (
     Seal,
 )
 from .seal_states import SealState
+from .seal_views import posted
 
 PAGE_SIZE = 50
 SEAL_CHOICES = 50
@@ -170,9 +169,7 @@ def inspection_detail(request, pk):
     return _detail_page(request, _inspection(request, pk))
 
 
-@route("points/<int:pk>/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("points/<int:pk>/")
 def inspection_point(request, pk):
     """One tap: save a point's result (and a failed point's note and photo), redraw its row."""
     point = _get(request, InspectionPoint, pk, "inspection", "photo")
@@ -210,9 +207,7 @@ def inspection_point(request, pk):
     return render(request, "inspections/inspection_point_row.html", context)
 
 
-@route("<int:pk>/pass-remaining/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("<int:pk>/pass-remaining/")
 def inspection_pass_remaining(request, pk):
     inspection = _get(request, Inspection, pk)
     try:
@@ -233,9 +228,7 @@ def _seal_numbers(request) -> list[str]:
     return numbers
 
 
-@route("<int:pk>/complete/")
-@require_POST
-@org_view(Perm.CHANGE)
+@posted("<int:pk>/complete/")
 def inspection_complete(request, pk):
     inspection = _inspection(request, pk)
     form = CompleteForm(request.POST)
@@ -260,24 +253,6 @@ def inspection_complete(request, pk):
 
 
 # -- checklist templates ---------------------------------------------------------------------
-@route("checklists/new/")
-@org_view(Perm.CHANGE)
-def checklist_new(request):
-    form = ChecklistCreateForm(
-        request.POST or None,
-        templates=ChecklistTemplate.objects.for_org(request.org).only("pk", "name", "version"),
-    )
-    made = {}
-
-    def create(data):
-        made["t"] = services.create_template(request.org, request.user, **data)
-
-    if _submit(request, form, create):
-        messages.success(request, f"Checklist {made['t'].name!r} created.")
-        return redirect("inspections:checklist_detail", pk=made["t"].pk)
-    return render(request, "inspections/checklist_form.html", {"form": form})
-
-
 @route("checklists/<int:pk>/")
 @org_view(Perm.VIEW)
 def checklist_detail(request, pk):

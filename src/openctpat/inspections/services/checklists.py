@@ -78,6 +78,21 @@ def templates_for(org):
     return qs.annotate(point_count=Count("points")).order_by("-active", "name", "id")
 
 
+def copy_points(model, org, actor, points, **parent) -> None:
+    """``points`` copied as ``model`` rows under ``parent``: a new checklist's, or an
+    inspection's own copy (so that later edits of the checklist keep it)."""
+    model.objects.bulk_create(
+        model(
+            organisation=org,
+            created_by=actor,
+            updated_by=actor,
+            **parent,
+            **{f: getattr(p, f) for f in POINT_FIELDS},
+        )
+        for p in points
+    )
+
+
 def _clean_template(fields: dict) -> dict:
     fields = dict(fields)
     refuse_unknown(fields, ("name", "conveyance_type", "description", "source", "active"))
@@ -108,16 +123,7 @@ def create_template(org, actor, *, copy_from: ChecklistTemplate | None = None, *
     _same_org(org, copy_from, "copy_from", "checklist")
     template = create_audited(org, actor, ChecklistTemplate, TEMPLATE_FIELDS, **fields)
     if copy_from is not None:
-        ChecklistPoint.objects.bulk_create(
-            ChecklistPoint(
-                organisation=org,
-                template=template,
-                created_by=actor,
-                updated_by=actor,
-                **{f: getattr(p, f) for f in POINT_FIELDS},
-            )
-            for p in copy_from.points.all()
-        )
+        copy_points(ChecklistPoint, org, actor, copy_from.points.all(), template=template)
     return template
 
 

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from openctpat.core import audit, concurrency
+from openctpat.core import audit
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member, clean_text, create_audited, refuse_unknown
 from openctpat.core.errors import Conflict, invalid
+from openctpat.core.filters import narrowed
 from openctpat.core.models import ActionStatus
 from openctpat.core.reminders import owner_emails
 from openctpat.profiles import services as profile_services
@@ -27,7 +28,7 @@ from ..models import (
     NotifiedParty,
     Severity,
 )
-from .org_settings import _require_owner, _same_org, settings_for
+from .org_settings import _lock_open, _require_owner, _same_org, settings_for
 
 INCIDENT_FIELDS = (
     "title",
@@ -135,10 +136,7 @@ def _escalate(org, incident: Incident) -> None:
 
 
 def _ensure_incident_open(incident: Incident) -> None:
-    """Lock the incident (its actions and notifications change under it), refuse once closed."""
-    concurrency.lock(incident)
-    if incident.is_closed:
-        raise Conflict("This incident is closed; it can no longer change.")
+    _lock_open(incident, incident.is_closed, "This incident is closed; it can no longer change.")
 
 
 @transaction.atomic
@@ -201,13 +199,8 @@ def attach_files(org, actor, incident: Incident, uploads) -> list[EvidenceDocume
             title = f"Incident {incident.pk}: {uploaded.name}"[:200]
             documents.append(profile_services.upload_evidence(org, actor, uploaded, title=title))
         incident.files.add(*documents)
-        audit.record(
-            AuditAction.UPDATE,
-            organisation=org,
-            actor=actor,
-            target=incident,
-            changes={"files": [None, [d.pk for d in documents]]},
-        )
+        changes = {"files": [None, [d.pk for d in documents]]}
+        audit.record_changes(AuditAction.UPDATE, org, actor, incident, changes)
     return documents
 
 
@@ -347,13 +340,10 @@ def search_incidents(
     ``cbp_overdue`` those reportable to CBP, not reported and past their deadline."""
     incidents = Incident.objects.for_org(org)
     if status == "not_closed":
-        incidents = incidents.exclude(status=IncidentStatus.CLOSED)
-    elif status:
-        incidents = incidents.filter(status=status)
-    if incident_type:
-        incidents = incidents.filter(incident_type=incident_type)
-    if cbp_reportable:
-        incidents = incidents.filter(cbp_reportable=True)
+        incidents, status = incidents.exclude(status=IncidentStatus.CLOSED), None
+    incidents = narrowed(
+        incidents, status=status, incident_type=incident_type, cbp_reportable=cbp_reportable or None
+    )
     if cbp_overdue is not None:
         overdue = _cbp_overdue(now)
         incidents = incidents.filter(overdue if cbp_overdue else ~overdue)

@@ -24,8 +24,8 @@ from ..models import (
     InspectionStatus,
     PointResult,
 )
-from .checklists import POINT_FIELDS
-from .org_settings import _same_org
+from .checklists import copy_points
+from .org_settings import _lock_open, _same_org
 from .seals import apply_seal, find_seal
 
 INSPECTION_FIELDS = (
@@ -114,16 +114,7 @@ def start_inspection(org, actor, template: ChecklistTemplate, **fields) -> Inspe
     points = list(template.points.all())
     if not points:
         raise Conflict("This checklist has no points yet.")
-    InspectionPoint.objects.bulk_create(
-        InspectionPoint(
-            organisation=org,
-            inspection=inspection,
-            created_by=actor,
-            updated_by=actor,
-            **{f: getattr(p, f) for f in POINT_FIELDS},
-        )
-        for p in points
-    )
+    copy_points(InspectionPoint, org, actor, points, inspection=inspection)
     if not template.used:
         ChecklistTemplate.objects.filter(pk=template.pk).update(used=True)
         template.used = True
@@ -132,10 +123,8 @@ def start_inspection(org, actor, template: ChecklistTemplate, **fields) -> Inspe
 
 
 def _ensure_open(inspection: Inspection) -> None:
-    """Lock the inspection (its points change under it), then refuse once it is signed."""
-    concurrency.lock(inspection)
-    if inspection.is_completed:
-        raise Conflict("This inspection is signed and completed; it can no longer change.")
+    message = "This inspection is signed and completed; it can no longer change."
+    _lock_open(inspection, inspection.is_completed, message)
 
 
 @transaction.atomic
@@ -185,13 +174,8 @@ def pass_remaining(org, actor, inspection: Inspection) -> int:
         point.updated_by = actor
     InspectionPoint.objects.bulk_update(open_points, ["result", "updated_by"])
     if open_points:
-        audit.record(
-            AuditAction.UPDATE,
-            organisation=org,
-            actor=actor,
-            target=inspection,
-            changes={"points_passed": [None, [p.position for p in open_points]]},
-        )
+        changes = {"points_passed": [None, [p.position for p in open_points]]}
+        audit.record_changes(AuditAction.UPDATE, org, actor, inspection, changes)
     return len(open_points)
 
 

@@ -1,6 +1,7 @@
 """The organisation's inspection settings, and the checks every part shares."""
 
-from openctpat.core.errors import PermissionDenied, invalid
+from openctpat.core import concurrency
+from openctpat.core.errors import Conflict, PermissionDenied, invalid
 from openctpat.core.orgsettings import OrgSettings
 from openctpat.core.permissions import Role
 
@@ -12,6 +13,13 @@ SETTINGS_FIELDS = ("issued_unapplied_days", "seal_audit_interval_days", "cbp_rep
 def _same_org(org, obj, field: str, what: str) -> None:
     if obj is not None and obj.organisation_id != org.pk:
         raise invalid(field, f"No such {what} in this organisation.")
+
+
+def _lock_open(obj, closed: bool, message: str) -> None:
+    """Lock the record (its children change under it), then refuse once it is settled."""
+    concurrency.lock(obj)
+    if closed:
+        raise Conflict(message)
 
 
 def _require_owner(role: str, what: str) -> None:

@@ -9,6 +9,7 @@ from openctpat.core import audit, concurrency
 from openctpat.core.audit import Action as AuditAction
 from openctpat.core.cleaning import check_member, clean_text, create_audited, refuse_unknown
 from openctpat.core.errors import Conflict, NotFound, PermissionDenied, invalid
+from openctpat.core.filters import narrowed
 from openctpat.core.permissions import Role
 from openctpat.profiles.models import Site
 
@@ -169,6 +170,14 @@ def find_seal(org, number: str) -> Seal:
     if seal is None:
         raise NotFound(f"No seal numbered {number!r} in the inventory.")
     return seal
+
+
+def search_seals(org, *, state=None, number=None, batch_id=None):
+    """The organisation's seals in batch order, narrowed by the list's filters: one search
+    for the page and the API."""
+    number = (number or "").strip()
+    seals = Seal.objects.for_org(org)
+    return narrowed(seals, state=state, number__icontains=number, batch_id=batch_id)
 
 
 def may_issue(org, user, batch: SealBatch, role: str | None = None) -> bool:

@@ -150,11 +150,10 @@ def test_formulas_are_never_formulas(org_a, log):
     assert not cells["Container number"].quotePrefix
 
 
-def test_the_seal_log_has_each_seal_with_an_event_and_its_events(org_a, org_b, log):
+def test_the_seal_log_has_each_seal_with_an_event_and_its_events(org_a, owner, org_b, log):
     seal = log[0].seals.get()
     make_batch(org_a, size=2)  # received, never moved: not in the log
     make_applied_seal(org_b)
-    owner = owner_of(org_a)
     site = log[0].site
     vvtt(org_a, seal, site=site)
     today = timezone.localdate()

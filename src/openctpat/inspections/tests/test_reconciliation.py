@@ -180,8 +180,7 @@ def test_the_report_as_a_dict():
 # -- seal audits -----------------------------------------------------------------------------
 @pytest.mark.django_db
 class TestSealAudit:
-    def test_a_count_finds_missing_and_unexpected_seals(self, org_a):
-        owner = owner_of(org_a)
+    def test_a_count_finds_missing_and_unexpected_seals(self, org_a, owner):
         batch = make_batch(org_a, first=1, size=5, prefix="S", digits=0)
         s1, s2, s3, s4, s5 = batch.seals.all()
         services.issue_seal(org_a, owner, s1, owner)
@@ -227,9 +226,8 @@ class TestSealAudit:
                 counted_numbers=[],
             )
 
-    def test_sign_off_by_an_owner_once(self, org_a):
+    def test_sign_off_by_an_owner_once(self, org_a, owner):
         make_batch(org_a, size=2)
-        owner = owner_of(org_a)
         count = services.record_seal_audit(
             org_a, owner, audited_on=timezone.localdate(), counted_numbers=[]
         )
@@ -243,9 +241,8 @@ class TestSealAudit:
         with pytest.raises(Conflict, match="already signed off"):
             services.sign_off_seal_audit(org_a, owner, count, Role.OWNER)
 
-    def test_when_the_next_audit_is_due(self, org_a):
+    def test_when_the_next_audit_is_due(self, org_a, owner):
         today = datetime.date(2026, 3, 1)
-        owner = owner_of(org_a)
         assert services.seal_audit_due(org_a, today) is None  # no seals, nothing to count
         make_batch(org_a, size=2)
         assert services.seal_audit_due(org_a, today) == today  # never counted
@@ -261,8 +258,7 @@ class TestSealAudit:
         services.update_settings(org_a, owner, seal_audit_interval_days=30)
         assert services.seal_audit_due(org_a) == count.audited_on + datetime.timedelta(days=30)
 
-    def test_settings_limits(self, org_a):
-        owner = owner_of(org_a)
+    def test_settings_limits(self, org_a, owner):
         for name, value in (
             ("issued_unapplied_days", 0),
             ("seal_audit_interval_days", 400),
@@ -275,8 +271,7 @@ class TestSealAudit:
         services.update_settings(org_a, owner, issued_unapplied_days=3)
         assert services.settings_for(org_a).issued_unapplied_days == 3
 
-    def test_the_report_lists_seals_issued_and_not_applied(self, org_a):
-        owner = owner_of(org_a)
+    def test_the_report_lists_seals_issued_and_not_applied(self, org_a, owner):
         seal = make_batch(org_a, size=1).seals.get()
         services.issue_seal(org_a, owner, seal, owner)
         later = timezone.now() + datetime.timedelta(days=9)

@@ -132,8 +132,7 @@ class TestTemplates:
         assert services.install_standard_templates(org_a) == 4
         assert ChecklistTemplate.objects.for_org(org_a).count() == 5
 
-    def test_editing_points_of_a_used_template_raises_its_version(self, org_a):
-        owner = owner_of(org_a)
+    def test_editing_points_of_a_used_template_raises_its_version(self, org_a, owner):
         template = make_template(org_a)
         inspection = make_inspection(org_a, template)
         template.refresh_from_db()
@@ -164,8 +163,7 @@ class TestTemplates:
         assert template.version == 3 and template.points.count() == 10
         assert inspection.points.count() == 10 and second.points.count() == 11
 
-    def test_editing_an_unused_template_keeps_its_version(self, org_a):
-        owner = owner_of(org_a)
+    def test_editing_an_unused_template_keeps_its_version(self, org_a, owner):
         template = make_template(org_a, name="Rail car check", conveyance_type="rail_car")
         point = services.add_point(org_a, owner, template, title="Brake housing")
         services.update_point(org_a, owner, point, guidance="Look inside the housing.")
@@ -180,8 +178,7 @@ class TestTemplates:
             services.delete_point(org_a, owner_of(org_a), point)
         assert template.points.count() == 1
 
-    def test_duplicate_names_are_refused(self, org_a, org_b):
-        owner = owner_of(org_a)
+    def test_duplicate_names_are_refused(self, org_a, owner, org_b):
         services.templates_for(org_a)
         name = "8-point refrigerated container inspection"
         with pytest.raises(Conflict) as exc:
@@ -207,8 +204,7 @@ class TestTemplates:
                 org_b, owner_of(org_b), name="Stolen", conveyance_type="uld", copy_from=source
             )
 
-    def test_bad_template_fields(self, org_a):
-        owner = owner_of(org_a)
+    def test_bad_template_fields(self, org_a, owner):
         with pytest.raises(ValidationFailed):
             services.create_template(org_a, owner, name="X", conveyance_type="spaceship")
         with pytest.raises(ValidationFailed):
@@ -334,11 +330,10 @@ class TestRecordPoint:
         with pytest.raises(ValidationFailed):
             services.record_point(org_a, owner_of(org_a), point, result="pass", photo=fake)
 
-    def test_a_completed_inspection_no_longer_changes(self, org_a):
+    def test_a_completed_inspection_no_longer_changes(self, org_a, owner):
         inspection = make_inspection(org_a)
         answer_all(org_a, inspection)
         complete(org_a, inspection)
-        owner = owner_of(org_a)
         point = inspection.points.first()
         for attempt in (
             lambda: services.record_point(org_a, owner, point, result="fail", note="x"),
@@ -351,9 +346,8 @@ class TestRecordPoint:
                 attempt()
         assert reload(point).result == "pass"
 
-    def test_an_open_inspection_can_be_updated_and_deleted(self, org_a):
+    def test_an_open_inspection_can_be_updated_and_deleted(self, org_a, owner):
         inspection = make_inspection(org_a)
-        owner = owner_of(org_a)
         services.update_inspection(org_a, owner, inspection, driver_name="Dana Driver")
         assert reload(inspection).driver_name == "Dana Driver"
         with pytest.raises(ValidationFailed, match="needs the container number"):
@@ -437,8 +431,7 @@ class TestCompleteInspection:
 
 # -- seals -----------------------------------------------------------------------------------
 class TestSealLife:
-    def test_the_whole_life_is_logged(self, org_a):
-        owner = owner_of(org_a)
+    def test_the_whole_life_is_logged(self, org_a, owner):
         seal = make_applied_seal(org_a)
         site = make_site(org_a)
         vvtt(org_a, seal, site=site)
@@ -452,8 +445,7 @@ class TestSealLife:
         )
         assert entries.count() == 4
 
-    def test_illegal_moves_are_refused(self, org_a):
-        owner = owner_of(org_a)
+    def test_illegal_moves_are_refused(self, org_a, owner):
         inspection = make_inspection(org_a)
         stock, voided, issued = make_batch(org_a, size=3).seals.all()
         services.write_off_seal(org_a, owner, voided, "void", "Bent while fitting")
@@ -486,8 +478,7 @@ class TestSealLife:
         with pytest.raises(Conflict, match="cannot be issued"):
             services.issue_seal(org_a, owner, lost, owner)
 
-    def test_return_puts_an_issued_seal_back(self, org_a):
-        owner = owner_of(org_a)
+    def test_return_puts_an_issued_seal_back(self, org_a, owner):
         seal = make_batch(org_a, size=1).seals.get()
         services.issue_seal(org_a, owner, seal, owner)
         services.return_seal(org_a, owner, seal, note="Not needed")
@@ -495,8 +486,7 @@ class TestSealLife:
         assert seal.state == SealState.IN_STOCK and seal.issued_to is None
         assert seal.issued_at is None
 
-    def test_a_write_off_needs_a_reason(self, org_a):
-        owner = owner_of(org_a)
+    def test_a_write_off_needs_a_reason(self, org_a, owner):
         seal = make_batch(org_a, size=1).seals.get()
         for event in ("lose", "damage", "void"):
             with pytest.raises(ValidationFailed, match="Say why") as exc:
@@ -510,8 +500,7 @@ class TestSealLife:
         assert seal.closed_at
         assert seal.movements.get().note == "Cracked shackle"
 
-    def test_a_contributor_who_is_not_an_issuer(self, org_a):
-        owner = owner_of(org_a)
+    def test_a_contributor_who_is_not_an_issuer(self, org_a, owner):
         contributor = contributor_of(org_a)
         batch = make_batch(org_a, size=3)
         first, second, _third = batch.seals.all()
@@ -532,8 +521,7 @@ class TestSealLife:
         assert second.state == SealState.APPLIED and second.issued_to == contributor
         assert second.movements.get(event="apply").by == contributor
 
-    def test_a_batchs_issuers_may_issue(self, org_a, org_b):
-        owner = owner_of(org_a)
+    def test_a_batchs_issuers_may_issue(self, org_a, owner, org_b):
         issuer = contributor_of(org_a)
         batch = make_batch(org_a, size=3, issuers=[issuer])
         other_batch = make_batch(org_a, size=3)
@@ -693,8 +681,7 @@ class TestIncidents:
         ) == [reportable]
         assert services.incident_counts(org_a) == {"open": 2, "cbp_due": 1}
 
-    def test_changing_the_type_recomputes_the_deadline(self, org_a):
-        owner = owner_of(org_a)
+    def test_changing_the_type_recomputes_the_deadline(self, org_a, owner):
         when = timezone.now() - datetime.timedelta(hours=1)
         incident = make_incident(org_a, occurred_at=when)
         assert not incident.cbp_reportable
@@ -768,8 +755,7 @@ class TestIncidents:
         with pytest.raises(ValidationFailed, match="future"):
             notify(org_a, incident, notified_at=timezone.now() + datetime.timedelta(days=1))
 
-    def test_closing(self, org_a):
-        owner = owner_of(org_a)
+    def test_closing(self, org_a, owner):
         incident = make_incident(org_a, incident_type="tampering")
         close = {"root_cause": "Seal cut in transit", "closure_note": "Carrier retrained."}
         with pytest.raises(Conflict, match="reported to CBP before it is closed"):
@@ -807,8 +793,7 @@ class TestIncidents:
                 attempt()
         assert services.incident_counts(org_a) == {"open": 0, "cbp_due": 0}
 
-    def test_a_cancelled_action_does_not_hold_the_closure(self, org_a):
-        owner = owner_of(org_a)
+    def test_a_cancelled_action_does_not_hold_the_closure(self, org_a, owner):
         incident = make_incident(org_a)
         action = make_corrective_action(org_a, incident, title="Maybe")
         services.update_corrective_action(org_a, owner, action, status="cancelled")
@@ -823,8 +808,7 @@ class TestIncidents:
         assert list(incident.files.all()) == [document]
         assert document.title == f"Incident {incident.pk}: cut.png"
 
-    def test_a_corrective_action_on_the_risk_plan(self, org_a):
-        owner = owner_of(org_a)
+    def test_a_corrective_action_on_the_risk_plan(self, org_a, owner):
         incident = make_incident(org_a, title="Seal cut")
         with pytest.raises(ValidationFailed, match="no risk assessment yet") as exc:
             make_corrective_action(org_a, incident, title="Audit the carrier", on_risk_plan=True)
@@ -860,8 +844,7 @@ class TestIncidents:
         with pytest.raises(ValidationFailed, match="must be a member"):
             make_corrective_action(org_a, title="X", owner=make_user())
 
-    def test_reminders(self, org_a):
-        owner = owner_of(org_a)
+    def test_reminders(self, org_a, owner):
         today = timezone.localdate()
         assert reminders.due_reminders(org_a, today) == []
         make_batch(org_a, size=2)
