@@ -15,6 +15,15 @@ DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo-partners-1000.xlsx"
 
 # The partners on the demo lanes: legal name, type, country, services, contact and email.
 LANE_PARTNERS = json.loads((DEMO_FILE.parent / "demo-lane-partners.json").read_text())
+# Their certifications: partner, program, reference, status, verified how many days ago, and
+# for the MRA one its country (valid MRA_VALID_DAYS more days).
+DEMO_CERTIFICATIONS = [
+    ("Liberty Customs Brokers", "ctpat", "SVI-73X19A", "validated", 200, ""),
+    ("Pacific Star Line", "ctpat", "SVI-55K201", "certified", 355, ""),
+    ("Acme Manufacturing de Mexico", "mra", "NEEC-2021-0442", "certified", 90, "MX"),
+    ("Saigon Garment Works", "iso28000", "ISO28K-8812", "expired", 500, ""),
+]
+MRA_VALID_DAYS = 500
 
 
 def load_demo(org, owner, contributor=None) -> list[BusinessPartner]:
@@ -29,44 +38,18 @@ def load_demo(org, owner, contributor=None) -> list[BusinessPartner]:
         )
         services.add_contact(org, owner, partner, **contact, role="Security lead")
         made[partner.legal_name] = partner
-    services.add_certification(
-        org,
-        owner,
-        made["Liberty Customs Brokers"],
-        program="ctpat",
-        reference="SVI-73X19A",
-        status="validated",
-        verified_on=today - datetime.timedelta(days=200),
-    )
-    services.add_certification(
-        org,
-        owner,
-        made["Pacific Star Line"],
-        program="ctpat",
-        reference="SVI-55K201",
-        status="certified",
-        verified_on=today - datetime.timedelta(days=355),
-    )
-    services.add_certification(
-        org,
-        owner,
-        made["Acme Manufacturing de Mexico"],
-        program="mra",
-        country="MX",
-        reference="NEEC-2021-0442",
-        status="certified",
-        verified_on=today - datetime.timedelta(days=90),
-        expires_on=today + datetime.timedelta(days=500),
-    )
-    services.add_certification(
-        org,
-        owner,
-        made["Saigon Garment Works"],
-        program="iso28000",
-        reference="ISO28K-8812",
-        status="expired",
-        verified_on=today - datetime.timedelta(days=500),
-    )
+    for name, program, reference, status, days_ago, country in DEMO_CERTIFICATIONS:
+        mra = {"country": country, "expires_on": today + datetime.timedelta(days=MRA_VALID_DAYS)}
+        services.add_certification(
+            org,
+            owner,
+            made[name],
+            program=program,
+            reference=reference,
+            status=status,
+            verified_on=today - datetime.timedelta(days=days_ago),
+            **(mra if country else {}),
+        )
     template = services.create_template(
         org,
         owner,

@@ -15,6 +15,7 @@ from .models import (
     Reply,
     Tier,
 )
+from .tiering import SETTINGS
 
 MULTI = forms.CheckboxSelectMultiple
 
@@ -182,24 +183,15 @@ class ReviewForm(forms.Form):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class TierSettingsForm(VersionedForm):
-    weight_country = forms.IntegerField(min_value=0, max_value=100, label="Country threat")
-    weight_role = forms.IntegerField(min_value=0, max_value=100, label="Role in the supply chain")
-    weight_certification = forms.IntegerField(min_value=0, max_value=100, label="Certification")
-    weight_questionnaire = forms.IntegerField(min_value=0, max_value=100, label="Questionnaire")
-    weight_weaknesses = forms.IntegerField(min_value=0, max_value=100, label="Open weaknesses")
-    weight_screening = forms.IntegerField(min_value=0, max_value=100, label="Screening")
-    high_from = forms.IntegerField(min_value=1, max_value=100, label="High from score")
-    medium_from = forms.IntegerField(min_value=1, max_value=100, label="Medium from score")
-    months_high = forms.IntegerField(
-        min_value=1, max_value=120, label="Re-assess High every (months)"
-    )
-    months_medium = forms.IntegerField(
-        min_value=1, max_value=120, label="Re-assess Medium every (months)"
-    )
-    months_low = forms.IntegerField(
-        min_value=1, max_value=120, label="Re-assess Low every (months)"
-    )
+# One bounded number per tier setting, in the order of the table.
+TierSettingsForm = type(
+    "TierSettingsForm",
+    (VersionedForm,),
+    {
+        name: forms.IntegerField(min_value=low, max_value=high, label=label)
+        for name, (low, high, label) in SETTINGS.items()
+    },
+)
 
 
 REPLY_CHOICES = [("", "—"), *Reply.choices]

@@ -1,9 +1,10 @@
 """API schemas shared by the partner app's declarations and operations."""
 
+import dataclasses
 import datetime
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool, StrictInt, create_model
 
 from openctpat.core.schemas import IsoDate, StrictId, StrictInput, patch_of
 
@@ -16,15 +17,18 @@ from .models import (
     QuestionnaireStatus,
     Tier,
 )
+from .mra import MraList, MraProgram
+from .tiering import SETTINGS, Reason
 
 
-class ReasonOut(Schema):
-    factor: str
-    label: str
-    weight: int
-    risk: float
-    points: float
-    detail: str
+def _out_of(cls, name: str, **types) -> type[Schema]:
+    """The answer schema of a dataclass the app computes: its fields, declared once there
+    (``types``: where the answer's type is another, a nested schema)."""
+    fields = {f.name: (types.get(f.name, f.type), ...) for f in dataclasses.fields(cls)}
+    return create_model(name, __base__=Schema, __module__=__name__, **fields)
+
+
+ReasonOut = _out_of(Reason, "ReasonOut")
 
 
 class PartnerIn(StrictInput):
@@ -143,22 +147,8 @@ class CertificationOut(Schema):
     reverify_due: datetime.date | None
 
 
-class MraProgramOut(Schema):
-    country: str
-    country_name: str
-    program: str
-    signed: str
-    source_url: str
-    source_date: str
-    confirmed: bool
-
-
-class MraListOut(Schema):
-    source: str
-    source_url: str
-    as_of: str
-    notes: str
-    programs: list[MraProgramOut]
+MraProgramOut = _out_of(MraProgram, "MraProgramOut")
+MraListOut = _out_of(MraList, "MraListOut", programs=list[MraProgramOut])
 
 
 class DocumentLinkIn(StrictInput):
@@ -370,29 +360,15 @@ class FollowUpOut(Schema):
     completed_at: datetime.datetime | None
 
 
-class TierSettingsOut(Schema):
-    weight_country: int
-    weight_role: int
-    weight_certification: int
-    weight_questionnaire: int
-    weight_weaknesses: int
-    weight_screening: int
-    high_from: int
-    medium_from: int
-    months_high: int
-    months_medium: int
-    months_low: int
-
-
-class TierSettingsPatch(StrictInput):
-    weight_country: StrictInt | None = Field(None, ge=0, le=100)
-    weight_role: StrictInt | None = Field(None, ge=0, le=100)
-    weight_certification: StrictInt | None = Field(None, ge=0, le=100)
-    weight_questionnaire: StrictInt | None = Field(None, ge=0, le=100)
-    weight_weaknesses: StrictInt | None = Field(None, ge=0, le=100)
-    weight_screening: StrictInt | None = Field(None, ge=0, le=100)
-    high_from: StrictInt | None = Field(None, ge=1, le=100)
-    medium_from: StrictInt | None = Field(None, ge=1, le=100)
-    months_high: StrictInt | None = Field(None, ge=1, le=120)
-    months_medium: StrictInt | None = Field(None, ge=1, le=120)
-    months_low: StrictInt | None = Field(None, ge=1, le=120)
+TierSettingsOut = create_model(
+    "TierSettingsOut", __base__=Schema, __module__=__name__, **dict.fromkeys(SETTINGS, (int, ...))
+)
+TierSettingsPatch = create_model(
+    "TierSettingsPatch",
+    __base__=StrictInput,
+    __module__=__name__,
+    **{
+        name: (StrictInt | None, Field(None, ge=low, le=high))
+        for name, (low, high, _label) in SETTINGS.items()
+    },
+)

@@ -41,6 +41,20 @@ ROLE_RISK = {
     "it_services": 0.3,
     "other": 0.2,
 }
+# The organisation's tier settings: the lowest and highest value each takes, and its label.
+SETTINGS = {
+    "weight_country": (0, 100, "Country threat"),
+    "weight_role": (0, 100, "Role in the supply chain"),
+    "weight_certification": (0, 100, "Certification"),
+    "weight_questionnaire": (0, 100, "Questionnaire"),
+    "weight_weaknesses": (0, 100, "Open weaknesses"),
+    "weight_screening": (0, 100, "Screening"),
+    "high_from": (1, 100, "High from score"),
+    "medium_from": (1, 100, "Medium from score"),
+    "months_high": (1, 120, "Re-assess High every (months)"),
+    "months_medium": (1, 120, "Re-assess Medium every (months)"),
+    "months_low": (1, 120, "Re-assess Low every (months)"),
+}
 
 
 class SettingsError(ValueError):

@@ -19,19 +19,7 @@ from ..models import (
     TierSettings,
 )
 
-TIER_FIELDS = (
-    "weight_country",
-    "weight_role",
-    "weight_certification",
-    "weight_questionnaire",
-    "weight_weaknesses",
-    "weight_screening",
-    "high_from",
-    "medium_from",
-    "months_high",
-    "months_medium",
-    "months_low",
-)
+TIER_FIELDS = tuple(tiering.SETTINGS)
 
 
 def weights_of(values: dict) -> tiering.Weights:
