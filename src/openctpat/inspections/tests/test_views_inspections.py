@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from openctpat.core.permissions import Role
 from openctpat.inspections import services
@@ -340,3 +341,10 @@ def test_bad_input_is_never_a_server_error(org_a, login):
         ).status_code
         == 200
     )
+
+
+def test_the_inspections_and_seals_pages_link_the_log_exports(org_a, login):
+    client = login(org_a, Role.VIEWER)
+    export = reverse("inspections:log_export")
+    for page in ("inspections:inspection_list", "inspections:seal_list"):
+        assert f'href="{export}"' in client.get(reverse(page)).content.decode(), page
